@@ -1,0 +1,5 @@
+// The command registry. Each command lives in its own module and is loaded when used.
+import type { Command } from '../io.js';
+
+export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
+};

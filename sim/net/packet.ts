@@ -1,0 +1,95 @@
+// Packets as the engine sees them: Ethernet, ARP, IPv4, TCP, UDP, ICMP, with tunnel encapsulation
+// (VXLAN carries an Ethernet frame in UDP/4789, IPIP an IPv4 packet in protocol 4). Packets are
+// values: a rewrite makes a new object, so the trace can keep before and after.
+
+import type { IPv4 } from '../core/ip.js';
+
+export const IPPROTO = { ICMP: 1, IPIP: 4, TCP: 6, UDP: 17, SCTP: 132 } as const;
+export const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 4: 'ipip', 6: 'tcp', 17: 'udp', 132: 'sctp' };
+
+/** TCP flag bits as on the wire (RFC 793 / 3168 order). */
+export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
+
+export interface TcpHeader {
+  readonly kind: 'tcp';
+  readonly sport: number;
+  readonly dport: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly window: number;
+}
+export interface UdpHeader {
+  readonly kind: 'udp';
+  readonly sport: number;
+  readonly dport: number;
+}
+export interface IcmpHeader {
+  readonly kind: 'icmp';
+  readonly type: number;
+  readonly code: number;
+  readonly id?: number; // echo
+  readonly seq?: number; // echo
+  /** For errors: the offending packet's IP header and first 8 bytes of its L4 header. */
+  readonly inner?: Ipv4Packet;
+}
+export type L4Header = TcpHeader | UdpHeader | IcmpHeader | { readonly kind: 'other'; readonly proto: number };
+
+/** Application bytes carried by a packet. Text when it is text (HTTP, PROXY v1). */
+export interface Payload {
+  readonly length: number;
+  readonly text?: string;
+  /** A tunnelled frame or packet (VXLAN: Ethernet frame; IPIP: IPv4 packet). */
+  readonly frame?: EthFrame;
+  readonly packet?: Ipv4Packet;
+}
+
+export interface Ipv4Packet {
+  readonly version: 4;
+  readonly src: IPv4;
+  readonly dst: IPv4;
+  readonly proto: number;
+  readonly ttl: number;
+  readonly id: number;
+  readonly tos: number;
+  readonly l4: L4Header;
+  readonly payload: Payload;
+}
+
+export type Mac = string & { readonly __mac: 'mac' };
+
+export interface ArpPacket {
+  readonly op: 'request' | 'reply';
+  readonly senderMac: Mac;
+  readonly senderIp: IPv4;
+  readonly targetMac: Mac;
+  readonly targetIp: IPv4;
+}
+
+export interface EthFrame {
+  readonly src: Mac;
+  readonly dst: Mac;
+  readonly ethertype: 0x0800 | 0x0806 | 0x86dd;
+  readonly ip?: Ipv4Packet;
+  readonly arp?: ArpPacket;
+}
+
+export const BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff' as Mac;
+export const ZERO_MAC = '00:00:00:00:00:00' as Mac;
+
+export function tcpFlagsText(flags: number): string {
+  const names: [number, string][] = [[TCP.SYN, 'SYN'], [TCP.FIN, 'FIN'], [TCP.RST, 'RST'], [TCP.PSH, 'PSH'], [TCP.ACK, 'ACK'], [TCP.URG, 'URG'], [TCP.ECE, 'ECE'], [TCP.CWR, 'CWR']];
+  const out = names.filter(([b]) => (flags & b) !== 0).map(([, n]) => n);
+  return out.length ? out.join(',') : 'none';
+}
+
+export function ports(p: Ipv4Packet): { sport: number; dport: number } | undefined {
+  const l = p.l4;
+  return l.kind === 'tcp' || l.kind === 'udp' ? { sport: l.sport, dport: l.dport } : undefined;
+}
+
+/** IPv4 header (20) + L4 header + payload. */
+export function ipLength(p: Ipv4Packet): number {
+  const l4 = p.l4.kind === 'tcp' ? 20 : p.l4.kind === 'udp' ? 8 : p.l4.kind === 'icmp' ? 8 + (p.l4.inner ? 28 : 0) : 0;
+  return 20 + l4 + p.payload.length;
+}
