@@ -1,0 +1,63 @@
+// `-m conntrack` and `-m state` (xt_conntrack.c conntrack_mt, which also serves `-m state` in
+// current iptables). The state bit of a packet without a conntrack entry is UNTRACKED after
+// NOTRACK/CT --notrack and INVALID otherwise; SNAT/DNAT are virtual states from the entry's
+// IPS_SRC_NAT / IPS_DST_NAT status. Without an entry, only a `--ctstate` test can match.
+
+import type { CtTuple, NfConntrack, NfEnv } from '../api.js';
+import type { AddrMask, ConntrackMatch, CtStateName, CtStatusName, InvRange, StateMatch } from '../rule-types.js';
+import { inRange, NO_MATCH, result, type MatchResult } from './context.js';
+
+/** The states a packet has for `--ctstate` (the real one plus SNAT/DNAT when the entry has them). */
+export function packetStates(env: NfEnv): { states: CtStateName[]; ct: NfConntrack | undefined } {
+  const ct = env.ct;
+  if (!ct || ct.state === 'UNTRACKED' || ct.state === 'INVALID') {
+    const s: CtStateName = ct?.state === 'UNTRACKED' || (!ct && env.notrack) ? 'UNTRACKED' : 'INVALID';
+    return { states: [s], ct: undefined };
+  }
+  const states: CtStateName[] = [ct.state];
+  if (ct.status.srcNat) states.push('SNAT');
+  if (ct.status.dstNat) states.push('DNAT');
+  return { states, ct };
+}
+
+function addrOk(spec: AddrMask | undefined, ip: number): boolean {
+  if (!spec) return true;
+  return ((((ip ^ spec.addr) & spec.mask) >>> 0) === 0) !== spec.invert;
+}
+function portOk(spec: InvRange | undefined, port: number): boolean {
+  return !spec || inRange(port, spec) !== spec.invert;
+}
+function statusBits(ct: NfConntrack): CtStatusName[] {
+  const out: CtStatusName[] = [];
+  if (ct.status.expected) out.push('EXPECTED');
+  if (ct.status.seenReply) out.push('SEEN_REPLY');
+  if (ct.status.assured) out.push('ASSURED');
+  if (ct.status.confirmed) out.push('CONFIRMED');
+  return out;
+}
+
+export function evalConntrack(m: ConntrackMatch, env: NfEnv): MatchResult {
+  const { states, ct } = packetStates(env);
+  if (m.state && states.some((s) => m.state?.states.includes(s)) === m.state.invert) return NO_MATCH;
+  if (!ct) return result(m.state !== undefined);
+  if (m.dir && (ct.direction === m.dir) === false) return NO_MATCH;
+  const o: CtTuple = ct.orig;
+  const r: CtTuple = ct.reply;
+  if (!addrOk(m.origsrc, o.src) || !addrOk(m.origdst, o.dst) || !addrOk(m.replsrc, r.src) || !addrOk(m.repldst, r.dst)) return NO_MATCH;
+  if (m.proto && (o.proto === m.proto.num) === m.proto.invert) return NO_MATCH;
+  if (!portOk(m.origsrcport, o.sport) || !portOk(m.origdstport, o.dport) || !portOk(m.replsrcport, r.sport) || !portOk(m.repldstport, r.dport)) return NO_MATCH;
+  if (m.status) {
+    const bits = statusBits(ct);
+    // `--ctstatus NONE` is an empty mask: `!!(mask & status)` is then always false.
+    const any = m.status.statuses.some((s) => bits.includes(s));
+    if (any === m.status.invert) return NO_MATCH;
+  }
+  if (m.expire && inRange(Math.max(0, Math.floor(ct.expiresIn)), m.expire) === m.expire.invert) return NO_MATCH;
+  return result(true);
+}
+
+export function evalState(m: StateMatch, env: NfEnv): MatchResult {
+  const { states } = packetStates(env);
+  // `-m state` never sees the virtual SNAT/DNAT states (its parser does not accept them).
+  return result(states.some((s) => m.states.includes(s)) !== m.invert);
+}
