@@ -1,0 +1,194 @@
+// Per-namespace connection tracking (net/netfilter/nf_conntrack_core.c): lookup by tuple in both
+// directions, unconfirmed entries that are inserted only when the packet survives to the confirm
+// hook (POSTROUTING / INPUT at INT_MAX), NAT bindings stored in the entry and applied to every
+// later packet in both directions, and a TCP state machine close enough to decide NEW, ESTABLISHED
+// and INVALID as nf_conntrack_proto_tcp.c does for the packets a handshake, data and close produce.
+
+import type { CtState, CtTuple, CtDirection } from '../netfilter/api.js';
+import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
+import { invert, tupleKey, formatTuple } from './tuple.js';
+
+export const TCP_CT_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE'] as const;
+export type TcpCtState = (typeof TCP_CT_STATES)[number];
+
+/** nf_conntrack_tcp_timeout_* defaults, seconds. */
+const TCP_TIMEOUT: Readonly<Record<TcpCtState, number>> = {
+  NONE: 120, SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30, TIME_WAIT: 120, CLOSE: 10,
+};
+const UDP_TIMEOUT = 30;
+const UDP_STREAM_TIMEOUT = 120;
+const ICMP_TIMEOUT = 30;
+
+export interface CtEntry {
+  readonly id: number;
+  readonly orig: CtTuple;
+  reply: CtTuple;
+  confirmed: boolean;
+  seenReply: boolean;
+  assured: boolean;
+  srcNat: boolean;
+  dstNat: boolean;
+  /** The nat table was consulted for this manip type (a null binding counts). */
+  natInit: { src: boolean; dst: boolean };
+  mark: number;
+  tcpState: TcpCtState;
+  expiresAt: number; // µs
+  /** MASQUERADE remembers the egress device. */
+  masqIface?: string;
+}
+
+export interface CtLookup {
+  readonly entry: CtEntry;
+  readonly dir: CtDirection;
+  readonly state: CtState;
+  /** The packet belongs to a connection but conntrack judged it out of window / out of state. */
+  readonly invalid: boolean;
+  readonly isNew: boolean;
+}
+
+export class ConntrackTable {
+  private byTuple = new Map<string, { entry: CtEntry; dir: CtDirection }>();
+  private nextId = 1;
+
+  get size(): number {
+    let n = 0;
+    for (const v of this.byTuple.values()) if (v.dir === 'ORIGINAL') n++;
+    return n;
+  }
+
+  entries(): CtEntry[] {
+    const out: CtEntry[] = [];
+    for (const v of this.byTuple.values()) if (v.dir === 'ORIGINAL') out.push(v.entry);
+    return out;
+  }
+
+  find(t: CtTuple, now: number): { entry: CtEntry; dir: CtDirection } | undefined {
+    const hit = this.byTuple.get(tupleKey(t));
+    if (!hit) return undefined;
+    if (hit.entry.expiresAt <= now) {
+      this.remove(hit.entry);
+      return undefined;
+    }
+    return hit;
+  }
+
+  /** Is this tuple in use as some connection's reply tuple (nf_nat_used_tuple)? */
+  replyTupleTaken(reply: CtTuple, now: number, except?: CtEntry): boolean {
+    const hit = this.find(reply, now);
+    return hit !== undefined && hit.entry !== except;
+  }
+
+  /**
+   * nf_conntrack_in: finds the entry of a packet or makes an unconfirmed one. Returns undefined for
+   * packets that cannot start a connection and match none (INVALID, e.g. a SYN-ACK with no SYN).
+   */
+  classify(p: Ipv4Packet, t: CtTuple, now: number): CtLookup | { readonly invalidNoEntry: true; readonly why: string } {
+    const hit = this.find(t, now);
+    if (hit) {
+      const { entry, dir } = hit;
+      const invalid = p.l4.kind === 'tcp' ? !tcpTransitionValid(entry, dir, p.l4.flags) : false;
+      let state: CtState;
+      if (dir === 'REPLY') state = 'ESTABLISHED';
+      else state = entry.seenReply ? 'ESTABLISHED' : 'NEW';
+      return { entry, dir, state: invalid ? 'INVALID' : state, invalid, isNew: false };
+    }
+    if (p.l4.kind === 'tcp') {
+      const f = p.l4.flags;
+      const syn = (f & TCP.SYN) !== 0;
+      const ack = (f & TCP.ACK) !== 0;
+      const rst = (f & TCP.RST) !== 0;
+      const fin = (f & TCP.FIN) !== 0;
+      // tcp_new(): only a SYN, or (nf_conntrack_tcp_loose=1) a bare ACK, may create an entry.
+      if (rst) return { invalidNoEntry: true, why: 'RST for no tracked connection' };
+      if (syn && ack) return { invalidNoEntry: true, why: 'SYN-ACK for no tracked connection' };
+      if (fin) return { invalidNoEntry: true, why: 'FIN for no tracked connection' };
+      if (!syn && !ack) return { invalidNoEntry: true, why: 'TCP packet without SYN or ACK' };
+    }
+    const entry: CtEntry = {
+      id: this.nextId++,
+      orig: t,
+      reply: invert(t),
+      confirmed: false,
+      seenReply: false,
+      assured: false,
+      srcNat: false,
+      dstNat: false,
+      natInit: { src: false, dst: false },
+      mark: 0,
+      tcpState: 'NONE',
+      expiresAt: now + 120e6,
+    };
+    return { entry, dir: 'ORIGINAL', state: 'NEW', invalid: false, isNew: true };
+  }
+
+  /** __nf_conntrack_confirm: insert both tuples. A clash with an existing entry drops the packet. */
+  confirm(entry: CtEntry, now: number): boolean {
+    if (entry.confirmed) return true;
+    if (this.find(entry.orig, now) || this.find(entry.reply, now)) return false;
+    entry.confirmed = true;
+    this.byTuple.set(tupleKey(entry.orig), { entry, dir: 'ORIGINAL' });
+    this.byTuple.set(tupleKey(entry.reply), { entry, dir: 'REPLY' });
+    return true;
+  }
+
+  remove(entry: CtEntry): void {
+    this.byTuple.delete(tupleKey(entry.orig));
+    this.byTuple.delete(tupleKey(entry.reply));
+    entry.confirmed = false;
+  }
+
+  /** Updates state and timeout after a packet has been accepted (tcp_packet / udp_packet). */
+  update(entry: CtEntry, dir: CtDirection, p: Ipv4Packet, now: number): void {
+    if (dir === 'REPLY' && !entry.seenReply) entry.seenReply = true;
+    if (p.proto === IPPROTO.TCP && p.l4.kind === 'tcp') {
+      entry.tcpState = nextTcpState(entry.tcpState, dir, p.l4.flags);
+      if (entry.tcpState === 'ESTABLISHED') entry.assured = true;
+      entry.expiresAt = now + TCP_TIMEOUT[entry.tcpState] * 1e6;
+    } else if (p.proto === IPPROTO.UDP) {
+      if (entry.seenReply && dir === 'ORIGINAL') entry.assured = true;
+      entry.expiresAt = now + (entry.seenReply ? UDP_STREAM_TIMEOUT : UDP_TIMEOUT) * 1e6;
+    } else {
+      entry.expiresAt = now + ICMP_TIMEOUT * 1e6;
+    }
+  }
+
+  describe(entry: CtEntry): string {
+    return `${formatTuple(entry.orig)} | reply ${formatTuple(entry.reply)}`;
+  }
+
+  clear(): void {
+    this.byTuple.clear();
+  }
+}
+
+function tcpTransitionValid(entry: CtEntry, dir: CtDirection, flags: number): boolean {
+  const syn = (flags & TCP.SYN) !== 0;
+  const ack = (flags & TCP.ACK) !== 0;
+  // A SYN-ACK in the original direction, or a SYN-ACK when no SYN was sent, is out of state.
+  if (syn && ack && dir === 'ORIGINAL') return false;
+  if (syn && ack && entry.tcpState !== 'SYN_SENT' && entry.tcpState !== 'SYN_RECV') return entry.tcpState === 'ESTABLISHED';
+  return true;
+}
+
+function nextTcpState(s: TcpCtState, dir: CtDirection, flags: number): TcpCtState {
+  const syn = (flags & TCP.SYN) !== 0;
+  const ack = (flags & TCP.ACK) !== 0;
+  const fin = (flags & TCP.FIN) !== 0;
+  const rst = (flags & TCP.RST) !== 0;
+  if (rst) return 'CLOSE';
+  if (syn && !ack) return s === 'NONE' || s === 'SYN_SENT' || s === 'CLOSE' || s === 'TIME_WAIT' ? 'SYN_SENT' : s;
+  if (syn && ack) return dir === 'REPLY' && (s === 'SYN_SENT' || s === 'SYN_RECV') ? 'SYN_RECV' : s;
+  if (fin) {
+    if (s === 'ESTABLISHED') return 'FIN_WAIT';
+    if (s === 'FIN_WAIT') return 'LAST_ACK';
+    if (s === 'CLOSE_WAIT') return 'LAST_ACK';
+    return s;
+  }
+  if (ack) {
+    if (s === 'SYN_RECV' && dir === 'ORIGINAL') return 'ESTABLISHED';
+    if (s === 'NONE') return 'ESTABLISHED'; // picked up mid-stream (nf_conntrack_tcp_loose)
+    if (s === 'LAST_ACK') return 'TIME_WAIT';
+    if (s === 'FIN_WAIT') return 'CLOSE_WAIT';
+  }
+  return s;
+}

@@ -1,0 +1,174 @@
+// Sockets and their lookup as the kernel does it (net/ipv4/inet_hashtables.c):
+// the established hash is searched first (exact 4-tuple; connecting SYN_SENT sockets are in it
+// too), then listeners scored by how specifically they are bound (address, then device).
+// IP_TRANSPARENT lets a socket bind and send from an address the host does not own
+// (Documentation/networking/tproxy.rst).
+
+import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
+import type { Timer } from '../../core/scheduler.js';
+
+export const TCP_STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'] as const;
+export type TcpState = (typeof TCP_STATES)[number];
+
+export interface Endpoint {
+  readonly ip: IPv4;
+  readonly port: number;
+}
+
+export type SocketError = 'ECONNREFUSED' | 'ETIMEDOUT' | 'ECONNRESET' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'EACCES' | 'EPERM' | 'EINVAL' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'ENOPROTOOPT';
+
+/** What the application hears from its socket. */
+export interface SocketEvents {
+  onConnected?(s: Sock): void;
+  onAccept?(listener: Sock, child: Sock): void;
+  onData?(s: Sock, text: string, bytes: number): void;
+  /** The peer closed its side (FIN). */
+  onPeerClosed?(s: Sock): void;
+  onError?(s: Sock, err: SocketError, why: string): void;
+  onClosed?(s: Sock): void;
+}
+
+export interface Sock {
+  readonly id: number;
+  readonly ns: string;
+  readonly proto: 'tcp' | 'udp';
+  readonly owner: string; // application name, e.g. "haproxy", "nginx", "curl", "kube-proxy"
+  local: Endpoint; // ip 0.0.0.0 = wildcard
+  remote?: Endpoint;
+  state: TcpState;
+  transparent: boolean;
+  mark: number; // SO_MARK
+  bindDev?: string;
+  events: SocketEvents;
+  // TCP sequence state
+  iss: number;
+  sndNxt: number;
+  sndUna: number;
+  rcvNxt: number;
+  /** SYN / SYN-ACK retransmissions done so far. */
+  retrans: number;
+  timer?: Timer;
+  /** For a child created from a listener (request sock and after accept). */
+  parent?: Sock;
+  /** Text received and not yet delivered (kept for the app). */
+  received: number;
+  /** Sent our FIN. */
+  finSent: boolean;
+  /** Data waiting for the handshake to finish. */
+  pendingSend: { text: string; bytes: number }[];
+  closeAfterSend: boolean;
+  /** Short description for traces. */
+  readonly describe: () => string;
+}
+
+export class SocketTable {
+  private established = new Map<string, Sock>();
+  private listeners: Sock[] = [];
+  private nextId = 1;
+  private readonly nsName: string;
+
+  constructor(nsName: string) {
+    this.nsName = nsName;
+  }
+
+  create(proto: 'tcp' | 'udp', owner: string, local: Endpoint, events: SocketEvents, opts: { transparent?: boolean; mark?: number; bindDev?: string } = {}): Sock {
+    const s: Sock = {
+      id: this.nextId++,
+      ns: this.nsName,
+      proto,
+      owner,
+      local,
+      state: 'CLOSED',
+      transparent: opts.transparent ?? false,
+      mark: opts.mark ?? 0,
+      events,
+      iss: 0,
+      sndNxt: 0,
+      sndUna: 0,
+      rcvNxt: 0,
+      retrans: 0,
+      received: 0,
+      finSent: false,
+      pendingSend: [],
+      closeAfterSend: false,
+      describe: () => describeSock(s),
+    };
+    if (opts.bindDev !== undefined) s.bindDev = opts.bindDev;
+    return s;
+  }
+
+  listen(s: Sock): void {
+    s.state = proto(s) === 'tcp' ? 'LISTEN' : s.state;
+    this.listeners.push(s);
+  }
+
+  /** Hash a connected (or connecting) socket by its 4-tuple. */
+  hash(s: Sock): void {
+    if (!s.remote) throw new Error('hash: socket has no remote');
+    this.established.set(key(s.proto, s.local, s.remote), s);
+  }
+
+  unhash(s: Sock): void {
+    if (s.remote) {
+      const k = key(s.proto, s.local, s.remote);
+      if (this.established.get(k) === s) this.established.delete(k);
+    }
+    this.listeners = this.listeners.filter((l) => l !== s);
+  }
+
+  /** __inet_lookup_established: exact match of the packet's tuple (packet src = socket remote). */
+  lookupEstablished(proto: 'tcp' | 'udp', src: Endpoint, dst: Endpoint): Sock | undefined {
+    return this.established.get(key(proto, dst, src));
+  }
+
+  /** __inet_lookup_listener: best-scored listener for dst; wildcard binds lose to exact ones. */
+  lookupListener(proto: 'tcp' | 'udp', dst: Endpoint, iif: string | undefined, opts: { nowildcard?: boolean; includeWildcard?: boolean } = {}): Sock | undefined {
+    let best: Sock | undefined;
+    let bestScore = -1;
+    for (const l of this.listeners) {
+      if (l.proto !== proto || l.local.port !== dst.port) continue;
+      if (l.local.ip !== ANY_IPV4 && l.local.ip !== dst.ip) continue;
+      if (l.local.ip === ANY_IPV4 && opts.includeWildcard === false) continue;
+      if (l.bindDev !== undefined && l.bindDev !== iif) continue;
+      const score = (l.local.ip !== ANY_IPV4 ? 4 : 2) + (l.bindDev !== undefined ? 1 : 0);
+      if (score > bestScore) { best = l; bestScore = score; }
+    }
+    return best;
+  }
+
+  lookup(proto: 'tcp' | 'udp', src: Endpoint, dst: Endpoint, iif?: string): Sock | undefined {
+    return this.lookupEstablished(proto, src, dst) ?? this.lookupListener(proto, dst, iif);
+  }
+
+  portInUse(proto: 'tcp' | 'udp', ip: IPv4, port: number): boolean {
+    for (const s of this.established.values()) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
+    for (const s of this.listeners) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4 || ip === ANY_IPV4)) return true;
+    return false;
+  }
+
+  tupleInUse(proto: 'tcp' | 'udp', local: Endpoint, remote: Endpoint): boolean {
+    return this.established.has(key(proto, local, remote));
+  }
+
+  all(): Sock[] {
+    return [...this.listeners, ...this.established.values()];
+  }
+}
+
+function proto(s: Sock): 'tcp' | 'udp' {
+  return s.proto;
+}
+
+function key(p: string, local: Endpoint, remote: Endpoint): string {
+  return `${p}|${local.ip}|${local.port}|${remote.ip}|${remote.port}`;
+}
+
+export function formatEndpoint(e: Endpoint): string {
+  return `${e.ip === ANY_IPV4 ? '*' : formatIPv4(e.ip)}:${e.port}`;
+}
+
+function describeSock(s: Sock): string {
+  const r = s.remote ? ` -> ${formatEndpoint(s.remote)}` : '';
+  const flags = [s.transparent ? 'transparent' : '', s.mark ? `mark=0x${s.mark.toString(16)}` : ''].filter(Boolean).join(' ');
+  return `${s.owner} ${s.proto} ${formatEndpoint(s.local)}${r} ${s.state}${flags ? ` ${flags}` : ''}`;
+}

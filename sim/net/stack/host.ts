@@ -1,0 +1,85 @@
+// A network namespace at run time: its interfaces and sysctls (sim/model/netns.ts) plus the
+// kernel state that changes while packets move: routing, netfilter rules and counters,
+// conntrack, sockets and the neighbour cache.
+
+import type { IPv4 } from '../../core/ip.js';
+import type { FibQuery, FibResult } from '../routing/api.js';
+import type { AddrType, Hook, NfEnv, Table, TableResult } from '../netfilter/api.js';
+import type { Iface, NsSysctl } from '../../model/netns.js';
+import { ConntrackTable } from '../conntrack/table.js';
+import { SocketTable } from '../sockets/socket.js';
+import type { Mac } from '../packet.js';
+
+/** What the stack needs of routing (implemented over sim/net/routing). */
+export interface RoutingOps {
+  lookup(q: FibQuery): FibResult;
+  /** Source address for a locally generated packet along a route (prefsrc, else inet_select_addr). */
+  sourceFor(dst: IPv4, r: Extract<FibResult, { ok: true }>): IPv4 | undefined;
+  /** inet_select_addr(dev, dst, RT_SCOPE_UNIVERSE), including the fallback to other devices (MASQUERADE). */
+  selectAddr(dev: string, dst: IPv4): IPv4 | undefined;
+  /** fib_validate_source for a received packet (rp_filter, accept_local, src_valid_mark). */
+  validateSource(q: { readonly src: IPv4; readonly dst: IPv4; readonly iif: string; readonly mark: number; readonly tos: number }): { readonly ok: boolean; readonly reason: string };
+  addrType(ip: IPv4, dev?: string): AddrType;
+  isLocal(ip: IPv4): boolean;
+  /** Text forms for the trace. */
+  describeRule(r: Extract<FibResult, { ok: true }> | Extract<FibResult, { ok: false }>): string;
+  describeRoute(r: Extract<FibResult, { ok: true }>): string;
+  tableName(t: number): string;
+}
+
+/** What the stack needs of netfilter (implemented over sim/net/netfilter). */
+export interface NetfilterOps {
+  has(table: Table): boolean;
+  run(table: Table, hook: Hook, env: NfEnv): TableResult;
+}
+
+export interface Host {
+  readonly name: string; // namespace name, unique in the world ("lb", "worker02", "worker02/nginx-abc")
+  readonly host: string; // what the trace shows as the host
+  readonly kind: 'host' | 'pod';
+  readonly ifaces: Map<string, Iface>; // creation order
+  sysctl: NsSysctl;
+  routing: RoutingOps;
+  netfilter: NetfilterOps | undefined;
+  /** nf_conntrack is active in this namespace (a nat table or a stateful match is loaded). */
+  conntrackOn: boolean;
+  readonly conntrack: ConntrackTable;
+  readonly sockets: SocketTable;
+  /** Neighbour cache per device: IPv4 -> MAC. */
+  readonly neigh: Map<string, Map<number, Mac>>;
+  /** Static neighbours (Calico's VXLAN peers), never resolved with ARP. */
+  readonly staticNeigh: Map<string, Map<number, Mac>>;
+  /** VXLAN forwarding database per device: inner MAC -> underlay (VTEP) address. */
+  readonly fdb: Map<string, Map<string, IPv4>>;
+  ipId: number;
+  nextEphemeral: number;
+}
+
+export function newHost(name: string, host: string, kind: 'host' | 'pod', sysctl: NsSysctl, routing: RoutingOps): Host {
+  return {
+    name,
+    host,
+    kind,
+    ifaces: new Map(),
+    sysctl,
+    routing,
+    netfilter: undefined,
+    conntrackOn: false,
+    conntrack: new ConntrackTable(),
+    sockets: new SocketTable(name),
+    neigh: new Map(),
+    staticNeigh: new Map(),
+    fdb: new Map(),
+    ipId: 1,
+    nextEphemeral: 0,
+  };
+}
+
+export function ifaceByMac(h: Host, mac: Mac): Iface | undefined {
+  for (const i of h.ifaces.values()) if (i.mac === mac) return i;
+  return undefined;
+}
+
+export function primaryAddr(i: Iface): IPv4 | undefined {
+  return i.addrs.find((a) => !a.secondary && a.scope !== 'host')?.addr;
+}

@@ -1,0 +1,224 @@
+// Layer 2: Ethernet segments (a switch or a cable), veth pairs, ARP and the neighbour cache
+// (proxy ARP as Calico's pod veths use it), and tunnel encapsulation (VXLAN over UDP/4789,
+// IPIP as protocol 4). A tunnel's outer packet is locally generated on the sending host, so it
+// goes through that host's OUTPUT and POSTROUTING hooks like any other local packet.
+
+import { formatIPv4, type IPv4 } from '../../core/ip.js';
+import type { Iface } from '../../model/netns.js';
+import { BROADCAST_MAC, IPPROTO, ZERO_MAC, type ArpPacket, type EthFrame, type Ipv4Packet, type Mac } from '../packet.js';
+import type { PacketSummary } from '../../trace/events.js';
+import type { Host } from './host.js';
+import { summarize, type Skb } from './skb.js';
+import type { World } from './world.js';
+import { ipRcv, ipLocalOut, sendIcmpError } from './ip.js';
+import type { Timer } from '../../core/scheduler.js';
+
+const ARP_RETRIES = 3; // mcast_solicit
+const ARP_RETRANS_US = 1_000_000; // retrans_time_ms
+
+interface Pending {
+  readonly skbs: Skb[];
+  tries: number;
+  timer?: Timer;
+}
+const pending = new WeakMap<Host, Map<string, Pending>>();
+
+function arpSummary(a: ArpPacket, id: number): PacketSummary {
+  return { id, src: a.senderMac, dst: a.op === 'request' ? BROADCAST_MAC : a.targetMac, proto: 'arp', arp: { op: a.op, senderIp: formatIPv4(a.senderIp), targetIp: formatIPv4(a.targetIp) }, length: 28 };
+}
+
+/** ip_finish_output2 -> neighbour output: resolve the next hop on `dev` and put the frame on the wire. */
+export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: Skb): void {
+  const iface = h.ifaces.get(dev);
+  if (!iface || !iface.up) {
+    w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NO_LINK', reason: `device ${dev} is missing or down` });
+    return;
+  }
+  switch (iface.kind) {
+    case 'loopback':
+      w.sched.after(1, () => ipRcv(w, h, 'lo', skb.pkt, skb.id, skb));
+      return;
+    case 'vxlan':
+      vxlanXmit(w, h, iface, nexthop, skb);
+      return;
+    case 'ipip':
+      ipipXmit(w, h, iface, nexthop, skb);
+      return;
+    default:
+      break;
+  }
+  const mac = h.staticNeigh.get(dev)?.get(nexthop) ?? h.neigh.get(dev)?.get(nexthop);
+  if (mac) {
+    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
+    frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: skb.pkt }, skb.id);
+    return;
+  }
+  let byKey = pending.get(h);
+  if (!byKey) { byKey = new Map(); pending.set(h, byKey); }
+  const key = `${dev}|${nexthop}`;
+  const p = byKey.get(key);
+  if (p) { p.skbs.push(skb); return; }
+  const entry: Pending = { skbs: [skb], tries: 0 };
+  byKey.set(key, entry);
+  w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: false, detail: `${formatIPv4(nexthop)} dev ${dev}: no neighbour entry, sending ARP request (INCOMPLETE)` });
+  const solicit = (): void => {
+    if (entry.tries >= ARP_RETRIES) {
+      byKey.delete(key);
+      for (const s of entry.skbs) {
+        w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(s.pkt, s.id), disposition: 'NEIGH_FAILED', reason: `no ARP reply for ${formatIPv4(nexthop)} on ${dev} after ${ARP_RETRIES} requests` });
+        if (!s.local) sendIcmpError(w, h, s, 3, 1);
+      }
+      return;
+    }
+    entry.tries++;
+    const src = iface.addrs.find((a) => !a.secondary)?.addr ?? skb.pkt.src;
+    const arp: ArpPacket = { op: 'request', senderMac: iface.mac, senderIp: src, targetMac: ZERO_MAC, targetIp: nexthop };
+    frameXmit(w, h, iface, { src: iface.mac, dst: BROADCAST_MAC, ethertype: 0x0806, arp }, w.newPacketId());
+    entry.timer = w.sched.after(ARP_RETRANS_US, solicit);
+  };
+  solicit();
+}
+
+/** Neighbour entry learnt: flush what waited for it. */
+function neighLearn(w: World, h: Host, dev: string, ip: IPv4, mac: Mac): void {
+  let m = h.neigh.get(dev);
+  if (!m) { m = new Map(); h.neigh.set(dev, m); }
+  m.set(ip, mac);
+  const byKey = pending.get(h);
+  const key = `${dev}|${ip}`;
+  const p = byKey?.get(key);
+  if (!p) return;
+  byKey?.delete(key);
+  if (p.timer) p.timer.cancelled = true;
+  const iface = h.ifaces.get(dev);
+  if (!iface) return;
+  for (const s of p.skbs) frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: s.pkt }, s.id);
+}
+
+function frameSummary(f: EthFrame, id: number): PacketSummary {
+  if (f.arp) return arpSummary(f.arp, id);
+  return summarize(f.ip as Ipv4Packet, id);
+}
+
+/** Puts a frame on a device's wire: the peer of a veth, or every other port of a segment. */
+export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: number): void {
+  if (iface.kind === 'veth' && iface.peer) {
+    const peerHost = w.hosts.get(iface.peer.ns);
+    const peerIf = peerHost?.ifaces.get(iface.peer.iface);
+    if (!peerHost || !peerIf) return;
+    const lat = Math.max(1, Math.round(w.linkLatencyUs / 5));
+    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat });
+    w.sched.after(lat, () => frameRcv(w, peerHost, peerIf, frame, id));
+    return;
+  }
+  if (!iface.segment) {
+    w.emit({ kind: 'end', t: w.now, host: h.host, packet: frameSummary(frame, id), disposition: 'NO_LINK', reason: `${iface.name} is not connected to anything` });
+    return;
+  }
+  const seg = w.segments.get(iface.segment);
+  if (!seg) return;
+  for (const m of seg.members) {
+    if (m.host === h.name && m.iface === iface.name) continue;
+    const oh = w.hosts.get(m.host);
+    const oi = oh?.ifaces.get(m.iface);
+    if (!oh || !oi || !oi.up) continue;
+    if (frame.dst !== BROADCAST_MAC && frame.dst !== oi.mac) continue; // a learning switch delivers unicast to its owner only
+    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs });
+    w.sched.after(seg.latencyUs, () => frameRcv(w, oh, oi, frame, id));
+  }
+}
+
+/** netif_receive_skb for one device: ARP, or IPv4 up to ip_rcv. */
+export function frameRcv(w: World, h: Host, iface: Iface, frame: EthFrame, id: number): void {
+  if (!iface.up) return;
+  if (frame.dst !== BROADCAST_MAC && frame.dst !== iface.mac) return;
+  if (frame.arp) { arpRcv(w, h, iface, frame.arp, id); return; }
+  if (frame.ip) ipRcv(w, h, iface.name, frame.ip, id);
+}
+
+/** arp_process: answer for any local address (arp_ignore=0) or, with proxy_arp, for a target routed out another device. */
+function arpRcv(w: World, h: Host, iface: Iface, a: ArpPacket, id: number): void {
+  if (a.op === 'reply') {
+    neighLearn(w, h, iface.name, a.senderIp, a.senderMac);
+    return;
+  }
+  let answer = false;
+  let why = '';
+  if (h.routing.isLocal(a.targetIp) && h.routing.addrType(a.targetIp) === 'LOCAL') {
+    answer = true;
+    why = 'target is a local address';
+  } else {
+    const eff = Math.max(h.sysctl.all.proxy_arp, iface.sysctl.proxy_arp);
+    if (eff) {
+      const r = h.routing.lookup({ dst: a.targetIp, src: a.senderIp, iif: iface.name, mark: 0 });
+      if (r.ok && r.type === 'unicast' && r.nexthop && r.nexthop.dev !== iface.name) {
+        answer = true;
+        why = `proxy_arp on ${iface.name}: ${formatIPv4(a.targetIp)} is routed via ${r.nexthop.dev}`;
+      }
+    }
+  }
+  if (!answer) return;
+  neighLearn(w, h, iface.name, a.senderIp, a.senderMac);
+  w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'arp-reply', message: `${formatIPv4(a.targetIp)} is-at ${iface.mac} (${why})` });
+  const reply: ArpPacket = { op: 'reply', senderMac: iface.mac, senderIp: a.targetIp, targetMac: a.senderMac, targetIp: a.senderIp };
+  frameXmit(w, h, iface, { src: iface.mac, dst: a.senderMac, ethertype: 0x0806, arp: reply }, w.newPacketId());
+}
+
+function vxlanXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void {
+  const vx = iface.vxlan;
+  const innerMac = h.staticNeigh.get(iface.name)?.get(nexthop) ?? h.neigh.get(iface.name)?.get(nexthop);
+  const vtep = innerMac ? h.fdb.get(iface.name)?.get(innerMac) : undefined;
+  if (!vx || !innerMac || vtep === undefined) {
+    w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NEIGH_FAILED', reason: `${iface.name}: no neighbour/FDB entry for ${formatIPv4(nexthop)}` });
+    return;
+  }
+  const frame: EthFrame = { src: iface.mac, dst: innerMac, ethertype: 0x0800, ip: skb.pkt };
+  // The UDP source port is a hash of the inner flow (vxlan_xmit_one -> udp_flow_src_port).
+  const l = skb.pkt.l4;
+  const flowHash = ((skb.pkt.src ^ skb.pkt.dst ^ (l.kind === 'tcp' || l.kind === 'udp' ? (l.sport << 16) ^ l.dport : 0)) >>> 0) % 16384;
+  const outer: Ipv4Packet = {
+    version: 4, src: vx.local ?? (0 as IPv4), dst: vtep, proto: IPPROTO.UDP, ttl: 64, id: h.ipId++, tos: 0,
+    l4: { kind: 'udp', sport: 49152 + flowHash, dport: vx.dstport },
+    payload: { length: 8 + 14 + (20 + (l.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length), frame },
+  };
+  ipLocalOut(w, h, outer, { by: `vxlan ${iface.name}`, why: `VXLAN encapsulation (vni ${vx.vni}) of packet #${skb.id} toward VTEP ${formatIPv4(vtep)}`, id: skb.id, ...(vx.dev !== undefined ? { oif: vx.dev } : {}) });
+}
+
+function ipipXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void {
+  const t = iface.ipip;
+  const remote = t?.remote ?? nexthop;
+  const outer: Ipv4Packet = {
+    version: 4, src: t?.local ?? (0 as IPv4), dst: remote, proto: IPPROTO.IPIP, ttl: 64, id: h.ipId++, tos: 0,
+    l4: { kind: 'other', proto: IPPROTO.IPIP },
+    payload: { length: 20 + (skb.pkt.l4.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length, packet: skb.pkt },
+  };
+  ipLocalOut(w, h, outer, { by: `ipip ${iface.name}`, why: `IPIP encapsulation of packet #${skb.id} toward ${formatIPv4(remote)}`, id: skb.id });
+}
+
+/** A VXLAN UDP datagram reached the host: decapsulate onto the vxlan device with that port. */
+export function vxlanRcv(w: World, h: Host, outer: Ipv4Packet, id: number): boolean {
+  const l = outer.l4;
+  if (l.kind !== 'udp' || !outer.payload.frame) return false;
+  for (const i of h.ifaces.values()) {
+    if (i.kind !== 'vxlan' || !i.vxlan || i.vxlan.dstport !== l.dport || !i.up) continue;
+    const frame = outer.payload.frame;
+    w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'decap', message: `VXLAN vni ${i.vxlan.vni} from ${formatIPv4(outer.src)}: inner packet onto ${i.name}` });
+    if (frame.ip) {
+      // The inner frame is addressed to this device; learn the sender's MAC as the kernel's FDB would.
+      w.sched.after(1, () => ipRcv(w, h, i.name, frame.ip as Ipv4Packet, id));
+    }
+    return true;
+  }
+  return false;
+}
+
+export function ipipRcv(w: World, h: Host, outer: Ipv4Packet, id: number): boolean {
+  const inner = outer.payload.packet;
+  if (!inner) return false;
+  for (const i of h.ifaces.values()) {
+    if (i.kind !== 'ipip' || !i.up) continue;
+    w.sched.after(1, () => ipRcv(w, h, i.name, inner, id));
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,352 @@
+// One netfilter hook on one host, in the kernel's priority order
+// (include/uapi/linux/netfilter_ipv4.h): raw -300, conntrack -200, mangle -150, nat DNAT -100,
+// filter 0, security 50, nat SNAT 100, conntrack confirm INT_MAX. The nat table is consulted only
+// for a connection's first packet (a null binding is recorded when no rule matches); the binding
+// is then applied to every packet of the connection in both directions.
+
+import { formatIPv4, type IPv4 } from '../../core/ip.js';
+import { assertNever } from '../../core/assert.js';
+import type { Disposition, RuleInfo } from '../../trace/events.js';
+import type { Hook, NfEnv, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table } from '../netfilter/api.js';
+import { ports } from '../packet.js';
+import { formatTuple, tupleOf } from '../conntrack/tuple.js';
+import type { CtEntry } from '../conntrack/table.js';
+import { applyNat, manipOf, packetChanged, setupNat } from './nat.js';
+import { summarize, type Skb } from './skb.js';
+import type { Host } from './host.js';
+import type { World } from './world.js';
+import { ANY_IPV4 } from '../../core/ip.js';
+
+type Stage = Table | 'conntrack' | 'confirm';
+
+const STAGES: Readonly<Record<Hook, readonly Stage[]>> = {
+  PREROUTING: ['raw', 'conntrack', 'mangle', 'nat'],
+  OUTPUT: ['raw', 'conntrack', 'mangle', 'nat', 'filter', 'security'],
+  INPUT: ['mangle', 'filter', 'security', 'nat', 'confirm'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  POSTROUTING: ['mangle', 'nat', 'confirm'],
+};
+
+export type HookOutcome =
+  | { readonly ok: true; readonly reroute: boolean }
+  | { readonly ok: false; readonly disposition: Disposition; readonly reason: string; readonly rule?: RuleInfo; readonly reject?: RejectWith };
+
+export interface HookIo {
+  readonly in?: string;
+  readonly out?: string;
+  /** POSTROUTING: the next hop, for MASQUERADE's source choice. */
+  readonly nexthop?: IPv4;
+}
+
+export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
+  let reroute = false;
+  for (const stage of STAGES[hook]) {
+    if (stage === 'conntrack') {
+      const bad = conntrackIn(w, h, skb);
+      if (bad) return bad;
+      continue;
+    }
+    if (stage === 'confirm') {
+      if (skb.ct && !skb.ct.confirmed) {
+        if (!h.conntrack.confirm(skb.ct, w.now)) return { ok: false, disposition: 'DROPPED', reason: 'conntrack confirm found a clashing entry (nf_conntrack insert failed)' };
+        w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'confirm', entry: ctInfo(skb) });
+      }
+      continue;
+    }
+    if (stage === 'nat') {
+      const r = natStage(w, h, hook, skb, io);
+      if (!r.ok) return r;
+      if (r.reroute) reroute = true;
+      continue;
+    }
+    if (!h.netfilter?.has(stage)) continue;
+    const before = { mark: skb.mark, src: skb.pkt.src, dst: skb.pkt.dst, tos: skb.pkt.tos };
+    const res = runTable(w, h, stage, hook, skb, io);
+    if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage} ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
+    if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `${stage} ${hook}: REJECT --reject-with ${res.with}`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
+    // mangle OUTPUT reroutes on any change of mark, addresses or TOS (ipt_mangle_out).
+    if (stage === 'mangle' && hook === 'OUTPUT' && (before.mark !== skb.mark || before.src !== skb.pkt.src || before.dst !== skb.pkt.dst || before.tos !== skb.pkt.tos)) reroute = true;
+  }
+  return { ok: true, reroute };
+}
+
+type TableOutcome =
+  | { readonly kind: 'ACCEPT' }
+  | { readonly kind: 'DROP'; readonly rule?: RuleInfo }
+  | { readonly kind: 'REJECT'; readonly with: RejectWith; readonly rule?: RuleInfo }
+  | { readonly kind: 'NAT'; readonly verdict: Extract<NfVerdict, { kind: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' }>; readonly rule?: RuleInfo };
+
+function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): TableOutcome {
+  const nf = h.netfilter;
+  if (!nf) return { kind: 'ACCEPT' };
+  if (w.rec.enabled) w.emit({ kind: 'hook', t: w.now, host: h.host, hook, table, packet: summarize(skb.pkt, skb.id, skb.mark) });
+  const env = makeEnv(w, h, table, hook, skb, io);
+  const before = w.chooser.made.length;
+  const res = nf.run(table, hook, env);
+  for (let i = before; i < w.chooser.made.length; i++) {
+    const c = w.chooser.made[i];
+    if (c && w.rec.enabled) w.emit({ kind: 'branch', t: w.now, label: c.label, options: c.options, chosen: c.chosen, p: c.p });
+  }
+  skb.mark = env.mark >>> 0;
+  if (env.notrack) skb.notrack = true;
+  if (w.rec.enabled) for (const s of res.steps) emitStep(w, h, hook, s);
+  const rule = res.decidedBy ? { table: res.decidedBy.table, chain: res.decidedBy.chain, index: res.decidedBy.index, raw: res.decidedBy.raw, loc: res.decidedBy.loc } : undefined;
+  const v = res.verdict;
+  if (w.rec.enabled) {
+    w.emit({ kind: 'verdict', t: w.now, host: h.host, hook, table, chain: hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
+  }
+  const withRule = <T extends object>(o: T): T & { rule?: RuleInfo } => (rule ? { ...o, rule } : o);
+  switch (v.kind) {
+    case 'ACCEPT':
+      return { kind: 'ACCEPT' };
+    case 'DROP':
+      return withRule({ kind: 'DROP' as const });
+    case 'REJECT':
+      return withRule({ kind: 'REJECT' as const, with: v.with });
+    case 'DNAT':
+    case 'SNAT':
+    case 'MASQUERADE':
+    case 'REDIRECT':
+      return withRule({ kind: 'NAT' as const, verdict: v });
+    case 'TPROXY':
+      return tproxy(w, h, skb, v, rule);
+    default:
+      return assertNever(v, 'verdict');
+  }
+}
+
+function emitStep(w: World, h: Host, hook: Hook, s: NfStep): void {
+  switch (s.kind) {
+    case 'match':
+      w.emit({ kind: 'rule', t: w.now, host: h.host, hook, rule: { ...s.rule }, target: s.target, ...(s.effect !== undefined ? { effect: s.effect } : {}) });
+      return;
+    case 'policy':
+      return;
+    case 'unsupported':
+      w.emit({ kind: 'unsupported', t: w.now, host: h.host, loc: s.rule.loc, message: `rule not evaluated (${s.what}); treated as not matching: ${s.rule.raw}` });
+      return;
+    case 'log':
+      w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'LOG', message: `${s.prefix}`, loc: s.rule.loc });
+      return;
+    default:
+      assertNever(s, 'step');
+  }
+}
+
+/** TPROXY (net/netfilter/xt_TPROXY.c): steal the packet for a local transparent socket without rewriting it. */
+function tproxy(w: World, h: Host, skb: Skb, v: Extract<NfVerdict, { kind: 'TPROXY' }>, rule: RuleInfo | undefined): TableOutcome {
+  const pp = ports(skb.pkt);
+  const drop = (why: string): TableOutcome => {
+    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'socket_on_forward', ok: false, detail: why });
+    return rule ? { kind: 'DROP', rule } : { kind: 'DROP' };
+  };
+  if (!pp) return drop('TPROXY on a packet without ports');
+  const proto = skb.pkt.proto === 6 ? 'tcp' : 'udp';
+  let sk = h.sockets.lookupEstablished(proto, { ip: skb.pkt.src, port: pp.sport }, { ip: skb.pkt.dst, port: pp.dport });
+  if (!sk) {
+    const laddr = v.onIp ?? (skb.iif ? primaryOf(h, skb.iif) : undefined) ?? skb.pkt.dst;
+    sk = h.sockets.lookupListener(proto, { ip: laddr, port: v.onPort }, skb.iif);
+    if (sk && !sk.transparent) return drop(`TPROXY: listener ${sk.describe()} is not IP_TRANSPARENT`);
+  }
+  if (!sk) return drop(`TPROXY: no socket on ${formatIPv4(v.onIp ?? ANY_IPV4)}:${v.onPort}`);
+  skb.sk = sk;
+  if (v.mark) skb.mark = ((skb.mark & ~v.mark.mask) ^ v.mark.value) >>> 0;
+  return { kind: 'ACCEPT' };
+}
+
+function primaryOf(h: Host, iface: string): IPv4 | undefined {
+  return h.ifaces.get(iface)?.addrs.find((a) => !a.secondary)?.addr;
+}
+
+/** nf_conntrack_in at PREROUTING/OUTPUT priority -200. Returns a failed outcome only for hard errors. */
+function conntrackIn(w: World, h: Host, skb: Skb): HookOutcome | undefined {
+  if (!h.conntrackOn) return undefined;
+  if (skb.notrack) {
+    skb.ctState = 'UNTRACKED';
+    w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'untracked', entry: { orig: '-', reply: '-', state: 'UNTRACKED', direction: 'ORIGINAL', status: [] } });
+    return undefined;
+  }
+  if (skb.ct) {
+    // Looped back through lo, or re-entering: the entry travels with the packet.
+    return undefined;
+  }
+  const t = tupleOf(skb.pkt);
+  if (!t) {
+    // ICMP error: RELATED to the connection of the quoted packet.
+    const l = skb.pkt.l4;
+    if (l.kind === 'icmp' && l.inner) {
+      const it = tupleOf(l.inner);
+      const hit = it ? h.conntrack.find(it, w.now) : undefined;
+      if (hit) {
+        skb.ct = hit.entry;
+        skb.ctDir = hit.dir === 'ORIGINAL' ? 'REPLY' : 'ORIGINAL';
+        skb.ctState = 'RELATED';
+        w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'found', entry: ctInfo(skb) });
+        return undefined;
+      }
+    }
+    skb.ctState = 'INVALID';
+    w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'invalid', entry: { orig: summarize(skb.pkt, skb.id).src, reply: '-', state: 'INVALID', direction: 'ORIGINAL', status: [] } });
+    return undefined;
+  }
+  const r = h.conntrack.classify(skb.pkt, t, w.now);
+  if ('invalidNoEntry' in r) {
+    skb.ctState = 'INVALID';
+    w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'invalid', entry: { orig: formatTuple(t), reply: '-', state: 'INVALID', direction: 'ORIGINAL', status: [r.why] } });
+    return undefined;
+  }
+  skb.ct = r.entry;
+  skb.ctDir = r.dir;
+  skb.ctState = r.state;
+  h.conntrack.update(r.entry, r.dir, skb.pkt, w.now);
+  w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: r.isNew ? 'new' : r.invalid ? 'invalid' : 'found', entry: ctInfo(skb) });
+  return undefined;
+}
+
+function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
+  const ct = skb.ct;
+  if (!ct || skb.notrack || skb.ctState === 'INVALID') return { ok: true, reroute: false };
+  const manip = manipOf(hook);
+  let nat: Extract<TableOutcome, { kind: 'NAT' }> | undefined;
+  const firstPacket = skb.ctDir === 'ORIGINAL' && (skb.ctState === 'NEW' || skb.ctState === 'RELATED');
+  if (firstPacket && !ct.natInit[manip]) {
+    ct.natInit[manip] = true; // a null binding if nothing matches
+    if (h.netfilter?.has('nat')) {
+      const res = runTable(w, h, 'nat', hook, skb, io);
+      if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `nat ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
+      if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `nat ${hook}: REJECT`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
+      if (res.kind === 'NAT') nat = res;
+    }
+  }
+  if (nat) {
+    const failed = bindNat(w, h, hook, skb, ct, nat, io);
+    if (failed) return failed;
+  }
+  const before = skb.pkt;
+  const after = applyNat(before, ct, skb.ctDir ?? 'ORIGINAL', hook);
+  if (after !== before && packetChanged(before, after)) {
+    skb.pkt = after;
+    const kind = nat ? natKind(nat.verdict.kind) : skb.ctDir === 'REPLY' ? (manip === 'dst' ? 'un-SNAT' : 'un-DNAT') : manip === 'dst' ? 'DNAT' : 'SNAT';
+    const why = nat ? `first packet of the connection: ${nat.verdict.kind}` : skb.ctDir === 'REPLY' ? 'reply of a NATed connection, from its conntrack entry' : 'later packet of a NATed connection, from its conntrack entry';
+    w.emit({ kind: 'nat', t: w.now, host: h.host, hook, nat: kind, before: summarize(before, skb.id), after: summarize(after, skb.id), ...(nat?.rule ? { rule: nat.rule } : {}), why });
+    if (manip === 'dst') return { ok: true, reroute: before.dst !== after.dst };
+  }
+  return { ok: true, reroute: false };
+}
+
+function natKind(k: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT'): 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' {
+  return k;
+}
+
+function bindNat(w: World, h: Host, hook: Hook, skb: Skb, ct: CtEntry, nat: Extract<TableOutcome, { kind: 'NAT' }>, io: HookIo): HookOutcome | undefined {
+  const v = nat.verdict;
+  const fail = (d: Disposition, reason: string): HookOutcome => ({ ok: false, disposition: d, reason, ...(nat.rule ? { rule: nat.rule } : {}) });
+  switch (v.kind) {
+    case 'DNAT':
+      if (!setupNat(w, h, ct, 'dst', v.range, { random: v.random })) return fail('DROPPED', 'DNAT: no free tuple');
+      return undefined;
+    case 'REDIRECT': {
+      // nf_nat_redirect_ipv4: the primary address of the input device, or 127.0.0.1 for local packets.
+      const ip = hook === 'OUTPUT' ? (0x7f000001 as IPv4) : skb.iif ? primaryOf(h, skb.iif) : undefined;
+      if (ip === undefined) return fail('DROPPED', 'REDIRECT: the input device has no address');
+      const range = { minIp: ip, maxIp: ip, ...(v.minPort !== undefined ? { minPort: v.minPort, maxPort: v.maxPort ?? v.minPort } : {}) };
+      if (!setupNat(w, h, ct, 'dst', range, { random: v.random })) return fail('DROPPED', 'REDIRECT: no free tuple');
+      return undefined;
+    }
+    case 'SNAT':
+      if (!setupNat(w, h, ct, 'src', v.range, { random: v.random, randomFully: v.randomFully })) return fail('DROPPED', 'SNAT: no free tuple');
+      return undefined;
+    case 'MASQUERADE': {
+      // nf_nat_masquerade_ipv4: inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE); none -> drop.
+      if (skb.pkt.src === ANY_IPV4) return undefined;
+      const out = io.out;
+      const nh = io.nexthop ?? skb.pkt.dst;
+      const src = out ? h.routing.selectAddr(out, nh) : undefined;
+      const outIface = out ? h.ifaces.get(out) : undefined;
+      const fallback = outIface && !outIface.addrs.some((a) => a.addr === src);
+      w.emit({ kind: 'check', t: w.now, host: h.host, check: 'masquerade_source', ok: src !== undefined, detail: src === undefined ? `no address on ${out ?? '?'} or any other device: packet dropped` : `inet_select_addr(${out}, ${formatIPv4(nh)}) = ${formatIPv4(src)}${fallback ? ` (${out} has no address of its own; taken from another device in creation order)` : ''}` });
+      if (src === undefined) return fail('MASQUERADE_NO_ADDRESS', `MASQUERADE: no address to use on ${out ?? '?'}`);
+      const range = { minIp: src, maxIp: src, ...(v.minPort !== undefined ? { minPort: v.minPort, maxPort: v.maxPort ?? v.minPort } : {}) };
+      if (!setupNat(w, h, ct, 'src', range, { random: v.random, randomFully: v.randomFully })) return fail('DROPPED', 'MASQUERADE: no free tuple');
+      if (out) ct.masqIface = out;
+      return undefined;
+    }
+    default:
+      return assertNever(v, 'nat verdict');
+  }
+}
+
+export function ctInfo(skb: Skb): { orig: string; reply: string; state: string; direction: 'ORIGINAL' | 'REPLY'; status: string[]; tcpState?: string } {
+  const ct = skb.ct;
+  if (!ct) return { orig: '-', reply: '-', state: skb.ctState ?? 'INVALID', direction: 'ORIGINAL', status: [] };
+  const status: string[] = [];
+  if (ct.seenReply) status.push('SEEN_REPLY');
+  if (ct.assured) status.push('ASSURED');
+  if (ct.confirmed) status.push('CONFIRMED');
+  if (ct.srcNat) status.push('SRC_NAT');
+  if (ct.dstNat) status.push('DST_NAT');
+  return { orig: formatTuple(ct.orig), reply: formatTuple(ct.reply), state: skb.ctState ?? 'NEW', direction: skb.ctDir ?? 'ORIGINAL', status, ...(ct.orig.proto === 6 ? { tcpState: ct.tcpState } : {}) };
+}
+
+function makeEnv(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): NfEnv {
+  const p = skb.pkt;
+  const pp = ports(p);
+  const l = p.l4;
+  const ct = skb.ct;
+  return {
+    host: h.host,
+    hook,
+    table,
+    ...(io.in !== undefined ? { inIface: io.in } : {}),
+    ...(io.out !== undefined ? { outIface: io.out } : {}),
+    packet: {
+      src: p.src,
+      dst: p.dst,
+      proto: p.proto,
+      ...(pp ? { sport: pp.sport, dport: pp.dport } : {}),
+      ...(l.kind === 'tcp' ? { tcpFlags: l.flags } : {}),
+      ...(l.kind === 'icmp' ? { icmpType: l.type, icmpCode: l.code } : {}),
+      length: 20 + (l.kind === 'tcp' ? 20 : 8) + p.payload.length,
+      ttl: p.ttl,
+      tos: p.tos,
+      fragment: false,
+    },
+    mark: skb.mark,
+    ct: ct && skb.ctState !== 'INVALID' && skb.ctState !== 'UNTRACKED'
+      ? {
+          state: skb.ctState ?? 'NEW',
+          direction: skb.ctDir ?? 'ORIGINAL',
+          orig: ct.orig,
+          reply: ct.reply,
+          status: { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat },
+          get mark() { return ct.mark; },
+          set mark(v: number) { ct.mark = v >>> 0; },
+          expiresIn: Math.max(0, Math.round((ct.expiresAt - w.now) / 1e6)),
+        }
+      : skb.ctState === 'INVALID' || skb.ctState === 'UNTRACKED'
+        ? { state: skb.ctState, direction: 'ORIGINAL', orig: tupleOf(p) ?? { src: p.src, dst: p.dst, proto: p.proto, sport: 0, dport: 0 }, reply: tupleOf(p) ?? { src: p.dst, dst: p.src, proto: p.proto, sport: 0, dport: 0 }, status: { expected: false, seenReply: false, assured: false, confirmed: false, srcNat: false, dstNat: false }, mark: 0, expiresIn: 0 }
+        : undefined,
+    notrack: skb.notrack,
+    addrType: (ip, dev) => h.routing.addrType(ip, dev),
+    socketLookup: (o) => socketLookup(h, skb, o.nowildcard),
+    chooser: w.chooser,
+  };
+}
+
+/** xt_socket's lookup (socket_match): established first, then a listener; wildcard listeners only with --nowildcard. */
+function socketLookup(h: Host, skb: Skb, nowildcard: boolean): SocketLookupResult {
+  const p = skb.pkt;
+  const pp = ports(p);
+  const none: SocketLookupResult = { found: false, transparent: false, mark: 0 };
+  if (!pp || (p.proto !== 6 && p.proto !== 17)) return none;
+  const proto = p.proto === 6 ? 'tcp' : 'udp';
+  const src = { ip: p.src, port: pp.sport };
+  let dst = { ip: p.dst, port: pp.dport };
+  // The reply of an SNATed connection is looked up with the local end's pre-SNAT address
+  // (socket_match, IPS_SRC_NAT_DONE branch): mangle PREROUTING runs before un-SNAT.
+  if (skb.ct && skb.ctDir === 'REPLY' && skb.ct.srcNat) dst = { ip: skb.ct.orig.src, port: skb.ct.orig.sport };
+  const est = h.sockets.lookupEstablished(proto, src, dst);
+  const sk = est ?? h.sockets.lookupListener(proto, dst, skb.iif, { includeWildcard: nowildcard });
+  if (!sk) return none;
+  return { found: true, transparent: sk.transparent, mark: sk.mark, description: sk.describe() };
+}

@@ -1,0 +1,327 @@
+// TCP as far as outcomes need it (net/ipv4/tcp_ipv4.c, tcp_input.c, tcp_timer.c): the handshake
+// with SYN retransmission as the host's kernel times it, SYN-ACK retransmission by listeners,
+// data with immediate ACKs, FIN close, RST for segments no socket wants, and errors from RST and
+// ICMP that end a connect attempt.
+
+import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
+import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
+import type { Endpoint, Sock, SocketError, SocketEvents } from '../sockets/socket.js';
+import type { Host } from './host.js';
+import { summarize, type Skb } from './skb.js';
+import type { World } from './world.js';
+import { ipLocalOut, sendReset, endPacket } from './ip.js';
+
+const INITIAL_RTO_US = 1_000_000; // TCP_TIMEOUT_INIT
+const MSS = 1448;
+
+/** The wait after the k-th SYN transmission (k = 0 for the first): fixed 1 s for the first `linear` timeouts on 6.x kernels, doubling after. */
+export function synTimeoutUs(h: Host, k: number): number {
+  const linear = h.sysctl.tcp_syn_linear_timeouts;
+  return INITIAL_RTO_US * 2 ** Math.max(0, k - linear);
+}
+
+function iss(w: World): number {
+  return w.rng.int(1, 0x7fffffff);
+}
+
+function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = { bytes: 0 }, seq?: number): Ipv4Packet {
+  const remote = sk.remote as Endpoint;
+  return {
+    version: 4, src: sk.local.ip, dst: remote.ip, proto: IPPROTO.TCP, ttl: 64, id: 0, tos: 0,
+    l4: { kind: 'tcp', sport: sk.local.port, dport: remote.port, seq: (seq ?? sk.sndNxt) >>> 0, ack: flags & TCP.ACK ? sk.rcvNxt >>> 0 : 0, flags, window: 64240 },
+    payload: payload.text !== undefined ? { length: payload.bytes, text: payload.text } : { length: payload.bytes },
+  };
+}
+
+function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string): void {
+  ipLocalOut(w, h, { ...pkt, id: h.ipId++ }, { by: sk.owner, why, sk });
+}
+
+/** Picks a free ephemeral port for a connection (inet_hash_connect): from a random offset, even ports first. */
+function ephemeralPort(w: World, h: Host, local: IPv4, remote: Endpoint): number {
+  const [lo, hi] = h.sysctl.ip_local_port_range;
+  const span = hi - lo + 1;
+  const start = w.rng.int(0, span - 1) & ~1;
+  for (const parity of [0, 1]) {
+    for (let i = 0; i < span; i += 2) {
+      const port = lo + ((start + i + parity) % span);
+      if (!h.sockets.tupleInUse('tcp', { ip: local, port }, remote) && !h.sockets.portInUse('tcp', local, port)) return port;
+    }
+  }
+  throw new Error(`${h.name}: no free ephemeral port`);
+}
+
+export interface ConnectOptions {
+  /** Local address to bind (IP_TRANSPARENT allows a foreign one); port 0 = ephemeral. */
+  readonly bind?: Endpoint;
+  readonly transparent?: boolean;
+  readonly mark?: number;
+  readonly bindDev?: string;
+}
+
+/** connect(): returns the socket, or an error when the kernel refuses the bind or has no route. */
+export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, events: SocketEvents, o: ConnectOptions = {}): Sock | SocketError {
+  let localIp = o.bind?.ip ?? ANY_IPV4;
+  if (localIp !== ANY_IPV4 && !h.routing.isLocal(localIp) && !o.transparent && !h.sysctl.ip_nonlocal_bind) return 'EADDRNOTAVAIL';
+  if (localIp === ANY_IPV4) {
+    // ip_route_connect: the source comes from the route to the destination.
+    const r = h.routing.lookup({ dst: remote.ip, iif: 'lo', mark: o.mark ?? 0, ...(o.bindDev !== undefined ? { oif: o.bindDev } : {}) });
+    if (!r.ok) return r.reason === 'no-route' ? 'ENETUNREACH' : r.reason === 'prohibit' ? 'EACCES' : r.reason === 'unreachable' ? 'EHOSTUNREACH' : 'EINVAL';
+    const src = r.type === 'local' ? remote.ip : h.routing.sourceFor(remote.ip, r);
+    if (src === undefined) return 'EADDRNOTAVAIL';
+    localIp = src;
+  }
+  const port = o.bind?.port && o.bind.port > 0 ? o.bind.port : ephemeralPort(w, h, localIp, remote);
+  const sk = h.sockets.create('tcp', owner, { ip: localIp, port }, events, {
+    ...(o.transparent !== undefined ? { transparent: o.transparent } : {}),
+    ...(o.mark !== undefined ? { mark: o.mark } : {}),
+    ...(o.bindDev !== undefined ? { bindDev: o.bindDev } : {}),
+  });
+  sk.remote = remote;
+  sk.state = 'SYN_SENT';
+  sk.iss = iss(w);
+  sk.sndUna = sk.iss;
+  sk.sndNxt = sk.iss + 1;
+  h.sockets.hash(sk);
+  sendSyn(w, h, sk);
+  return sk;
+}
+
+function sendSyn(w: World, h: Host, sk: Sock): void {
+  const k = sk.retrans;
+  xmit(w, h, sk, segment(sk, TCP.SYN, { bytes: 0 }, sk.iss), k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`);
+  sk.timer = w.sched.after(synTimeoutUs(h, k), () => {
+    if (sk.state !== 'SYN_SENT') return;
+    if (sk.retrans >= h.sysctl.tcp_syn_retries) {
+      fail(w, h, sk, 'ETIMEDOUT', `connect timed out after ${sk.retrans + 1} SYNs`);
+      return;
+    }
+    sk.retrans++;
+    sendSyn(w, h, sk);
+  });
+}
+
+function sendSynAck(w: World, h: Host, child: Sock): void {
+  const k = child.retrans;
+  xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, { bytes: 0 }, child.iss), k === 0 ? 'SYN-ACK' : `SYN-ACK retransmission #${k}`);
+  child.timer = w.sched.after(INITIAL_RTO_US * 2 ** k, () => {
+    if (child.state !== 'SYN_RECV') return;
+    if (child.retrans >= h.sysctl.tcp_synack_retries) {
+      w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'synack-give-up', message: `request ${child.describe()} dropped after ${child.retrans + 1} SYN-ACKs` });
+      h.sockets.unhash(child);
+      child.state = 'CLOSED';
+      return;
+    }
+    child.retrans++;
+    sendSynAck(w, h, child);
+  });
+}
+
+export function tcpListen(h: Host, owner: string, local: Endpoint, events: SocketEvents, o: { transparent?: boolean; bindDev?: string } = {}): Sock | SocketError {
+  if (local.ip !== ANY_IPV4 && !h.routing.isLocal(local.ip) && !o.transparent && !h.sysctl.ip_nonlocal_bind) return 'EADDRNOTAVAIL';
+  if (h.sockets.portInUse('tcp', local.ip, local.port)) return 'EADDRINUSE';
+  const sk = h.sockets.create('tcp', owner, local, events, { ...(o.transparent !== undefined ? { transparent: o.transparent } : {}), ...(o.bindDev !== undefined ? { bindDev: o.bindDev } : {}) });
+  h.sockets.listen(sk);
+  return sk;
+}
+
+export function tcpSend(w: World, h: Host, sk: Sock, text: string, bytes = text.length): void {
+  if (sk.state === 'SYN_SENT' || sk.state === 'SYN_RECV') { sk.pendingSend.push({ text, bytes }); return; }
+  if (sk.state !== 'ESTABLISHED' && sk.state !== 'CLOSE_WAIT') return;
+  let left = bytes;
+  let first = true;
+  while (left > 0) {
+    const n = Math.min(left, MSS);
+    xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), `${sk.owner} sends ${n} bytes`);
+    sk.sndNxt = (sk.sndNxt + n) >>> 0;
+    left -= n;
+    first = false;
+  }
+}
+
+/** close(): FIN when connected; a connecting or listening socket just goes away. */
+export function tcpClose(w: World, h: Host, sk: Sock): void {
+  if (sk.timer) sk.timer.cancelled = true;
+  switch (sk.state) {
+    case 'ESTABLISHED':
+    case 'SYN_RECV':
+      sk.state = 'FIN_WAIT1';
+      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), `${sk.owner} closes: FIN`);
+      sk.sndNxt = (sk.sndNxt + 1) >>> 0;
+      sk.finSent = true;
+      return;
+    case 'CLOSE_WAIT':
+      sk.state = 'LAST_ACK';
+      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), `${sk.owner} closes: FIN`);
+      sk.sndNxt = (sk.sndNxt + 1) >>> 0;
+      sk.finSent = true;
+      return;
+    default:
+      h.sockets.unhash(sk);
+      sk.state = 'CLOSED';
+  }
+}
+
+/** Abortive close (SO_LINGER 0 / error): RST if the peer knows the connection. */
+export function tcpAbort(w: World, h: Host, sk: Sock, why: string): void {
+  if (sk.timer) sk.timer.cancelled = true;
+  if (sk.state === 'ESTABLISHED' || sk.state === 'CLOSE_WAIT' || sk.state === 'FIN_WAIT1' || sk.state === 'FIN_WAIT2') {
+    xmit(w, h, sk, segment(sk, TCP.RST | TCP.ACK), why);
+  }
+  h.sockets.unhash(sk);
+  sk.state = 'CLOSED';
+}
+
+function fail(w: World, h: Host, sk: Sock, err: SocketError, why: string): void {
+  if (sk.timer) sk.timer.cancelled = true;
+  h.sockets.unhash(sk);
+  sk.state = 'CLOSED';
+  w.emit({ kind: 'app', t: w.now, host: h.host, app: sk.owner, action: 'socket-error', message: `${err}: ${why} (${sk.describe()})` });
+  sk.events.onError?.(sk, err, why);
+}
+
+/** tcp_v4_err for a connecting socket: any destination-unreachable aborts connect() (hard error). */
+export function tcpIcmpError(w: World, h: Host, sk: Sock, err: SocketError, why: string): void {
+  if (sk.state === 'SYN_SENT' || sk.state === 'SYN_RECV') fail(w, h, sk, err, why);
+}
+
+/** tcp_v4_rcv: find the socket (early demux's, TPROXY's, established, then listener), or answer RST. */
+export function tcpRcv(w: World, h: Host, skb: Skb): void {
+  const p = skb.pkt;
+  const l = p.l4;
+  if (l.kind !== 'tcp') return;
+  const src = { ip: p.src, port: l.sport };
+  const dst = { ip: p.dst, port: l.dport };
+  let sk = skb.sk && skb.sk.state !== 'CLOSED' ? skb.sk : undefined;
+  sk ??= h.sockets.lookup('tcp', src, dst, skb.iif);
+  if (!sk) {
+    if (l.flags & TCP.RST) { endPacket(w, h, skb, 'NO_LISTENER', 'RST for no socket: ignored'); return; }
+    endPacket(w, h, skb, 'NO_LISTENER', `no socket for ${formatIPv4(p.dst)}:${l.dport}: answered with RST`);
+    sendReset(w, h, skb, `no socket for ${formatIPv4(p.dst)}:${l.dport} (tcp_v4_send_reset)`);
+    return;
+  }
+  w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: sk.describe(), app: sk.owner });
+  if (sk.state === 'LISTEN') { listenerRcv(w, h, sk, skb); return; }
+  established(w, h, sk, skb);
+}
+
+function listenerRcv(w: World, h: Host, ls: Sock, skb: Skb): void {
+  const p = skb.pkt;
+  const l = p.l4;
+  if (l.kind !== 'tcp') return;
+  if (l.flags & TCP.RST) return;
+  if ((l.flags & TCP.SYN) && !(l.flags & TCP.ACK)) {
+    const existing = h.sockets.lookupEstablished('tcp', { ip: p.src, port: l.sport }, { ip: p.dst, port: l.dport });
+    if (existing) { established(w, h, existing, skb); return; }
+    const child = h.sockets.create('tcp', ls.owner, { ip: p.dst, port: l.dport }, ls.events, { transparent: ls.transparent });
+    child.remote = { ip: p.src, port: l.sport };
+    child.parent = ls;
+    child.state = 'SYN_RECV';
+    child.iss = iss(w);
+    child.sndUna = child.iss;
+    child.sndNxt = child.iss + 1;
+    child.rcvNxt = (l.seq + 1) >>> 0;
+    h.sockets.hash(child);
+    sendSynAck(w, h, child);
+    return;
+  }
+  endPacket(w, h, skb, 'NO_LISTENER', 'segment for a listener without SYN: RST');
+  sendReset(w, h, skb, 'segment without SYN to a listening socket');
+}
+
+function established(w: World, h: Host, sk: Sock, skb: Skb): void {
+  const l = skb.pkt.l4;
+  if (l.kind !== 'tcp') return;
+  const f = l.flags;
+  if (f & TCP.RST) {
+    if (sk.state === 'SYN_SENT') { fail(w, h, sk, 'ECONNREFUSED', `RST from ${formatIPv4(skb.pkt.src)}`); return; }
+    fail(w, h, sk, 'ECONNRESET', `RST from ${formatIPv4(skb.pkt.src)}`);
+    sk.events.onClosed?.(sk);
+    return;
+  }
+  switch (sk.state) {
+    case 'SYN_SENT': {
+      if ((f & TCP.SYN) && (f & TCP.ACK)) {
+        if (l.ack !== sk.sndNxt) { sendReset(w, h, skb, 'SYN-ACK with a wrong ACK number'); return; }
+        if (sk.timer) sk.timer.cancelled = true;
+        sk.rcvNxt = (l.seq + 1) >>> 0;
+        sk.sndUna = l.ack;
+        sk.state = 'ESTABLISHED';
+        xmit(w, h, sk, segment(sk, TCP.ACK), 'handshake ACK');
+        sk.events.onConnected?.(sk);
+        flushPending(w, h, sk);
+      }
+      return;
+    }
+    case 'SYN_RECV': {
+      if ((f & TCP.SYN) && !(f & TCP.ACK)) {
+        // A retransmitted SYN: answer with the SYN-ACK again.
+        xmit(w, h, sk, segment(sk, TCP.SYN | TCP.ACK, { bytes: 0 }, sk.iss), 'SYN-ACK (SYN retransmitted by the peer)');
+        return;
+      }
+      if ((f & TCP.ACK) && l.ack === sk.sndNxt) {
+        if (sk.timer) sk.timer.cancelled = true;
+        sk.state = 'ESTABLISHED';
+        if (sk.parent) sk.events.onAccept?.(sk.parent, sk);
+        flushPending(w, h, sk);
+        dataAndFin(w, h, sk, skb);
+      }
+      return;
+    }
+    default:
+      dataAndFin(w, h, sk, skb);
+  }
+}
+
+function flushPending(w: World, h: Host, sk: Sock): void {
+  const pend = sk.pendingSend.splice(0);
+  for (const d of pend) tcpSend(w, h, sk, d.text, d.bytes);
+  if (sk.closeAfterSend) tcpClose(w, h, sk);
+}
+
+function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
+  const p = skb.pkt;
+  const l = p.l4;
+  if (l.kind !== 'tcp') return;
+  const f = l.flags;
+  if ((f & TCP.SYN) && (f & TCP.ACK) && sk.state === 'ESTABLISHED') {
+    // A retransmitted SYN-ACK after we are established: re-ACK.
+    xmit(w, h, sk, segment(sk, TCP.ACK), 'duplicate SYN-ACK: ACK again');
+    return;
+  }
+  if (f & TCP.ACK) {
+    sk.sndUna = l.ack;
+    if (sk.state === 'FIN_WAIT1' && l.ack === sk.sndNxt) sk.state = 'FIN_WAIT2';
+    if ((sk.state === 'LAST_ACK' || sk.state === 'CLOSING') && l.ack === sk.sndNxt) {
+      h.sockets.unhash(sk);
+      sk.state = 'CLOSED';
+      sk.events.onClosed?.(sk);
+      return;
+    }
+  }
+  let ackNeeded = false;
+  if (p.payload.length > 0 && l.seq === sk.rcvNxt) {
+    sk.rcvNxt = (sk.rcvNxt + p.payload.length) >>> 0;
+    sk.received += p.payload.length;
+    ackNeeded = true;
+    sk.events.onData?.(sk, p.payload.text ?? '', p.payload.length);
+  }
+  if (f & TCP.FIN) {
+    sk.rcvNxt = (sk.rcvNxt + 1) >>> 0;
+    ackNeeded = true;
+    if (sk.state === 'ESTABLISHED') {
+      sk.state = 'CLOSE_WAIT';
+      xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK of FIN');
+      ackNeeded = false;
+      sk.events.onPeerClosed?.(sk);
+    } else if (sk.state === 'FIN_WAIT2' || sk.state === 'FIN_WAIT1') {
+      sk.state = 'TIME_WAIT';
+      xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK of FIN (TIME_WAIT)');
+      ackNeeded = false;
+      sk.events.onClosed?.(sk);
+      // TIME_WAIT lasts 60 s (TCP_TIMEWAIT_LEN).
+      w.sched.after(60_000_000, () => { h.sockets.unhash(sk); sk.state = 'CLOSED'; });
+    }
+  }
+  if (ackNeeded && sk.state !== 'CLOSED') xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK');
+}
