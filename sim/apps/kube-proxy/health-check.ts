@@ -35,7 +35,10 @@ export function healthCheckResponse(
   opts: HealthCheckOptions = {},
 ): HealthCheckResponse | undefined {
   const ports = input.services.filter((s) => s.namespace === service.namespace && s.name === service.name);
-  if (!ports.some((s) => (s.healthCheckNodePort ?? 0) !== 0)) return undefined;
+  const served = ports.some(
+    (s) => (s.healthCheckNodePort ?? 0) !== 0 && s.externalTrafficPolicy === 'Local' && (s.type === undefined || s.type === 'LoadBalancer'),
+  );
+  if (!served) return undefined;
   const ips = new Set<string>();
   for (const e of input.endpoints) {
     if (e.namespace !== service.namespace || e.name !== service.name) continue;

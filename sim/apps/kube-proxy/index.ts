@@ -10,7 +10,7 @@ export type {
   ServicePortInfo,
   TableName,
 } from './types.js';
-export { Protocol, RuleOrder, SessionAffinity, TrafficPolicy } from './types.js';
+export { Protocol, RuleOrder, ServiceType, SessionAffinity, TrafficPolicy } from './types.js';
 export { renderKubeProxyRules, nodeJumpRules } from './render.js';
 export { healthCheckResponse, type HealthCheckOptions, type HealthCheckResponse } from './health-check.js';
 export { JUMP_RULES, KubeChain, jumpRuleArgs, type JumpRule } from './constants.js';

@@ -273,7 +273,8 @@ export function buildSyncPayload(input: KubeProxyInput, markText?: string): Sync
     }
 
     // Capture healthCheckNodePorts: accepted whether or not this node has local endpoints.
-    const hcPort = svc.healthCheckNodePort ?? 0;
+    const needsHealthCheck = svc.externalTrafficPolicy === 'Local' && (svc.type === undefined || svc.type === 'LoadBalancer');
+    const hcPort = needsHealthCheck ? (svc.healthCheckNodePort ?? 0) : 0;
     if (hcPort !== 0) {
       filter.rule(
         KubeChain.NODEPORTS,

@@ -13,9 +13,14 @@ export type TrafficPolicy = (typeof TrafficPolicy)[keyof typeof TrafficPolicy];
 export const SessionAffinity = { None: 'None', ClientIP: 'ClientIP' } as const;
 export type SessionAffinity = (typeof SessionAffinity)[keyof typeof SessionAffinity];
 
+export const ServiceType = { ClusterIP: 'ClusterIP', NodePort: 'NodePort', LoadBalancer: 'LoadBalancer' } as const;
+export type ServiceType = (typeof ServiceType)[keyof typeof ServiceType];
+
 /** One port of one Service (upstream `ServicePort` / `BaseServicePortInfo`). */
 export interface ServicePortInfo {
   readonly namespace: string;
+  /** `spec.type`; only consulted for the health check node port (upstream NeedsHealthCheck). */
+  readonly type?: ServiceType;
   readonly name: string;
   /** `spec.ports[].name`; empty or absent for an unnamed port (the chain hash then has no `:port`). */
   readonly portName?: string;
@@ -34,7 +39,10 @@ export interface ServicePortInfo {
   readonly externalTrafficPolicy?: TrafficPolicy;
   /** Default Cluster. */
   readonly internalTrafficPolicy?: TrafficPolicy;
-  /** 0 or absent: none (allocated only for type LoadBalancer with externalTrafficPolicy Local). */
+  /**
+   * 0 or absent: none. Honoured only with externalTrafficPolicy Local and type LoadBalancer (or
+   * type absent), like upstream's NeedsHealthCheck; otherwise the API value is ignored.
+   */
   readonly healthCheckNodePort?: number;
   readonly sessionAffinity?: SessionAffinity;
   /** `sessionAffinityConfig.clientIP.timeoutSeconds`; default 10800. */
