@@ -55,7 +55,8 @@ export class YamlDoc {
 
   get(path: YPath): unknown {
     const n = this.node(path);
-    return n === undefined ? undefined : this.doc.getIn(path, false);
+    if (n === undefined) return undefined;
+    return (n as { toJSON(): unknown }).toJSON();
   }
 
   keys(path: YPath): string[] {
