@@ -2,4 +2,5 @@
 import type { Command } from '../io.js';
 
 export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
+  netpol: () => import('./netpol.js'),
 };
