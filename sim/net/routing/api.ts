@@ -55,6 +55,8 @@ export interface IpRule {
   readonly dport?: { readonly min: number; readonly max: number };
   readonly suppressPrefixlength?: number;
   readonly action: RuleAction;
+  /** `protocol` of the rule (FRA_PROTOCOL); absent = unspec. The kernel's default rules are `kernel`. */
+  readonly proto?: RouteProto;
   readonly loc?: SourceLocation;
   readonly raw?: string;
 }
