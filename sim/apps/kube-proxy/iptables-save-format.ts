@@ -51,10 +51,19 @@ function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16);
 }
 
+const savedAddresses = new Map<string, string>();
+
 function saveAddress(text: string): string {
-  const c = parseCidr(text);
-  if (!c) throw new Error(`iptables-save format: not an IPv4 address or CIDR: ${text}`);
-  return formatCidr(c);
+  let out = savedAddresses.get(text);
+  if (out === undefined) {
+    const c = parseCidr(text);
+    if (!c) throw new Error(`iptables-save format: not an IPv4 address or CIDR: ${text}`);
+    out = formatCidr(c);
+    // Bounded: a cache, not a store.
+    if (savedAddresses.size > 10000) savedAddresses.clear();
+    savedAddresses.set(text, out);
+  }
+  return out;
 }
 
 const CTSTATE_ORDER = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
@@ -183,7 +192,11 @@ export function iptablesSaveRuleText(args: readonly string[]): string {
       targetOpts.push(TARGET_OPTIONS[tok] === 1 ? { name: tok, value: next(), negated: negate } : { name: tok, negated: negate });
     } else {
       // An option belongs to the latest loaded module that knows it (as iptables' parser does).
-      const owner = [...matches].reverse().find((m) => MATCH_OPTIONS[m.module]?.[tok] !== undefined);
+      let owner: Match | undefined;
+      for (let k = matches.length - 1; k >= 0 && owner === undefined; k--) {
+        const m = matches[k] as Match;
+        if (MATCH_OPTIONS[m.module]?.[tok] !== undefined) owner = m;
+      }
       if (!owner) throw new Error(`iptables-save format: option ${tok} belongs to no loaded match`);
       const arity = MATCH_OPTIONS[owner.module]?.[tok];
       owner.opts.push(arity === 1 ? { name: tok, value: next(), negated: negate } : { name: tok, negated: negate });

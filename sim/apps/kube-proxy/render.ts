@@ -20,7 +20,7 @@ import {
   type JumpRule,
 } from './constants.js';
 import { iptablesSaveRuleText } from './iptables-save-format.js';
-import { sortTableLikeUpstreamTests } from './rule-order.js';
+import { groupByChain, sortTableLikeUpstreamTests } from './rule-order.js';
 import { buildSyncPayload, type WrittenTable } from './sync-rules.js';
 import type { KubeProxyInput, RenderedRule, RenderedRules, RenderOptions, TableName } from './types.js';
 
@@ -71,7 +71,8 @@ function saveBlock(
     rules.push({ table: name, chain, args, line });
   };
   for (const chain of builtins) for (const j of jumps.get(`${name}/${chain}`) ?? []) emit(chain, jumpRuleArgs(j));
-  for (const chain of user) for (const r of tableRules) if (r.chain === chain) emit(chain, r.args);
+  const byChain = groupByChain(tableRules);
+  for (const chain of user) for (const r of byChain.get(chain) ?? []) emit(chain, r.args);
   lines.push('COMMIT');
   return lines.join('\n') + '\n';
 }

@@ -43,9 +43,10 @@ const isLastRule = (r: WrittenRule): boolean => (ruleComment(r.args) ?? '').incl
 
 export function sortTableLikeUpstreamTests(table: WrittenTable, tableName: 'filter' | 'nat'): WrittenTable {
   const chains = [...new Set(table.chains)].sort(compareChains);
+  const byChain = groupByChain(table.rules);
   const rules: WrittenRule[] = [];
   for (const chain of chains) {
-    const inChain = table.rules.filter((r) => r.chain === chain);
+    const inChain = byChain.get(chain) ?? [];
     if (chain === KubeChain.NODEPORTS || (chain === KubeChain.SERVICES && tableName === 'filter')) {
       inChain.sort(byServiceName);
     } else if (chain === KubeChain.SERVICES) {
@@ -58,4 +59,14 @@ export function sortTableLikeUpstreamTests(table: WrittenTable, tableName: 'filt
     rules.push(...inChain);
   }
   return { chains, rules };
+}
+
+export function groupByChain<R extends { readonly chain: string }>(rules: readonly R[]): Map<string, R[]> {
+  const byChain = new Map<string, R[]>();
+  for (const r of rules) {
+    const list = byChain.get(r.chain);
+    if (list) list.push(r);
+    else byChain.set(r.chain, [r]);
+  }
+  return byChain;
 }

@@ -341,7 +341,12 @@ export function buildSyncPayload(input: KubeProxyInput, markText?: string): Sync
       nat.rule(names.fw, '-m', 'comment', '--comment', quoted(`other traffic to ${nameString} will be dropped by KUBE-PROXY-FIREWALL`));
     }
 
-    const sepName = (ep: ProxyEndpoint): string => endpointChainName(nameString, protocol, ep.str);
+    const sepNames = new Map<string, string>();
+    const sepName = (ep: ProxyEndpoint): string => {
+      let n = sepNames.get(ep.str);
+      if (n === undefined) sepNames.set(ep.str, (n = endpointChainName(nameString, protocol, ep.str)));
+      return n;
+    };
     const writeServiceToEndpointRules = (chain: string, endpoints: readonly ProxyEndpoint[]): void => {
       if (svc.sessionAffinity === 'ClientIP') {
         const seconds = String(svc.sessionAffinityTimeoutSeconds ?? DEFAULT_STICKY_MAX_AGE_SECONDS);

@@ -51,7 +51,12 @@ const kubeProxyInput: fc.Arbitrary<KubeProxyInput> = fc
     ...(detector ? { clusterCIDR: '10.244.0.0/16' } : {}),
     nfacctAvailable,
     localhostNodePorts,
-    services: services.map(({ endpoints: _e, ...svc }): ServicePortInfo => svc),
+    services: services.map(({ endpoints: _e, portName, nodePort, healthCheckNodePort, ...svc }): ServicePortInfo => ({
+      ...svc,
+      ...(portName !== undefined ? { portName } : {}),
+      ...(nodePort !== undefined ? { nodePort } : {}),
+      ...(healthCheckNodePort !== undefined ? { healthCheckNodePort } : {}),
+    })),
     endpoints: services.map((s) => ({
       namespace: s.namespace,
       name: s.name,
