@@ -49,7 +49,7 @@ function compileSelector(s: LabelSelector): (l: Labels) => boolean {
     for (let i = 0; i < keys.length; i++) if (l[keys[i] as string] !== vals[i]) return false;
     for (const e of exprs) {
       const v = l[e.key];
-      const has = v !== undefined && Object.prototype.hasOwnProperty.call(l, e.key);
+      const has = v !== undefined && Object.hasOwn(l, e.key);
       switch (e.op) {
         case 'In': if (!has || !e.values.has(v)) return false; break;
         case 'NotIn': if (has && e.values.has(v)) return false; break;
