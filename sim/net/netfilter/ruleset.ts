@@ -17,6 +17,9 @@ export interface Counters {
 export interface RuleColumns {
   readonly target?: number;
   readonly matches: readonly number[];
+  readonly inIface?: number;
+  readonly outIface?: number;
+  readonly proto?: number;
 }
 
 export interface NfRule {
@@ -113,6 +116,7 @@ export function zeroCounters(r: Ruleset): void {
       for (const rule of c.rules) {
         rule.counters.packets = 0;
         rule.counters.bytes = 0;
+        rule.nth.fill(undefined);
       }
     }
   }
