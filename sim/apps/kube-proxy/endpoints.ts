@@ -4,6 +4,7 @@
 // - CategorizeEndpoints (pkg/proxy/topology.go): Ready endpoints, falling back to
 //   serving+terminating ones independently for Cluster and Local policy; zone hints.
 
+import { parseIPv4 } from '../../core/ip.js';
 import { endpointString } from './chain-names.js';
 import type { EndpointInfo } from './types.js';
 
@@ -19,15 +20,12 @@ export interface ProxyEndpoint {
   readonly zoneHints: readonly string[];
 }
 
-function isIPv6(ip: string): boolean {
-  return ip.includes(':');
-}
 
 /** The endpoints map entry for one service port on `nodeName` (IPv4 proxier: IPv6 addresses are ignored). */
 export function buildEndpointList(endpoints: readonly EndpointInfo[], nodeName: string): ProxyEndpoint[] {
   const byString = new Map<string, ProxyEndpoint>();
   for (const ep of endpoints) {
-    if (ep.ip === '' || isIPv6(ep.ip)) continue;
+    if (parseIPv4(ep.ip) === undefined) continue; // other family (or unparsable): not this proxier's
     const terminating = ep.terminating ?? false;
     const info: ProxyEndpoint = {
       ip: ep.ip,

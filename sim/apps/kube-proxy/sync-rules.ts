@@ -6,6 +6,7 @@
 // Service ports are visited in name order: upstream walks a Go map, so its inter-service order is
 // arbitrary and its tests sort it away.
 
+import { parseCidr, parseIPv4 } from '../../core/ip.js';
 import { endpointChainName, protocolLower, serviceChainNames, servicePortNameString } from './chain-names.js';
 import {
   DEFAULT_STICKY_MAX_AGE_SECONDS,
@@ -73,12 +74,16 @@ function svcKey(namespace: string, name: string, portName: string | undefined, p
   return `${namespace}/${name}:${portName ?? ''}/${protocol}`;
 }
 
-/** Headless and IPv6 cluster IPs are not handled by an IPv4 proxier (ServiceChangeTracker skips them). */
+/**
+ * Headless services (`None`), IPv6 and unparsable cluster IPs are not handled by an IPv4 proxier
+ * (ServiceChangeTracker skips them).
+ */
 function isProxiable(svc: ServicePortInfo): boolean {
-  return svc.clusterIP !== '' && svc.clusterIP !== 'None' && !svc.clusterIP.includes(':');
+  return parseIPv4(svc.clusterIP) !== undefined;
 }
 
-const ipv4Only = (ips: readonly string[] | undefined): string[] => (ips ?? []).filter((ip) => ip !== '' && !ip.includes(':'));
+/** The IPv4 entries of an address list; other families and unparsable text are dropped, as upstream filters by family. */
+const ipv4Only = (ips: readonly string[] | undefined): string[] => (ips ?? []).filter((ip) => parseIPv4(ip) !== undefined);
 
 export function buildSyncPayload(input: KubeProxyInput, markText?: string): SyncPayload {
   const masqueradeMark = 2 ** (input.masqueradeBit ?? 14);
@@ -146,7 +151,7 @@ export function buildSyncPayload(input: KubeProxyInput, markText?: string): Sync
     const allEndpoints = endpointsByKey.get(svcKey(svc.namespace, svc.name, svc.portName || undefined, svc.protocol)) ?? [];
     const externalIPs = ipv4Only(svc.externalIPs);
     const lbIPs = ipv4Only(svc.loadBalancerIPs);
-    const sourceRanges = (svc.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => r !== '' && !r.includes(':'));
+    const sourceRanges = (svc.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => parseCidr(r) !== undefined);
     const nodePort = svc.nodePort ?? 0;
     const externallyAccessible = nodePort !== 0 || lbIPs.length > 0 || externalIPs.length > 0;
     const internalPolicyLocal = svc.internalTrafficPolicy === 'Local';

@@ -175,3 +175,20 @@ describe('computeProbability', () => {
     expect(computeProbability(2048)).toBe('0.0004882812');
   });
 });
+
+describe('input outside the IPv4 proxier', () => {
+  it('skips IPv6 or unparsable addresses instead of writing rules iptables would refuse', () => {
+    const out = renderKubeProxyRules(
+      input(
+        { externalIPs: ['2001:db8::1', 'not-an-ip', '192.168.99.1'], loadBalancerIPs: ['fd00::1'], loadBalancerSourceRanges: ['bogus', '10.0.0.0/8'] },
+        [{ ip: 'fd00:10::5', port: 80 }, { ip: '10.244.0.9', port: 80 }],
+      ),
+      { order: 'iptables-save' },
+    );
+    expect(out.nat).toContain('-d 192.168.99.1/32');
+    expect(out.nat).not.toMatch(/2001:db8|fd00|not-an-ip|bogus/);
+    expect(out.nat).toContain('--to-destination 10.244.0.9:80');
+    const badClusterIP = renderKubeProxyRules(input({ clusterIP: 'fd00::10' }, [{ ip: '10.244.0.9', port: 80 }]));
+    expect(badClusterIP.nat).not.toContain('ns/web');
+  });
+});
