@@ -22,7 +22,7 @@ export {
   serviceChainNames,
   servicePortNameString,
 } from './chain-names.js';
-export { computeProbability } from './sync-rules.js';
+export { computeProbability } from './table-writer.js';
 export { iptablesSaveRuleText, xtablesSaveString } from './iptables-save-format.js';
 export { sha256 } from './sha256.js';
 export { base32StdEncode } from './base32.js';

@@ -17,7 +17,7 @@ import {
 } from './constants.js';
 import { buildEndpointList, categorizeEndpoints, type ProxyEndpoint } from './endpoints.js';
 import { cidrContains, computeNodePortAddresses, type NodePortAddresses } from './node-port-addresses.js';
-import { formatFixedHalfEven } from './go-format.js';
+import { computeProbability, goMarkText, quoted, TableWriter } from './table-writer.js';
 import type { EndpointInfo, KubeProxyInput, ServicePortInfo } from './types.js';
 
 export interface WrittenRule {
@@ -38,26 +38,6 @@ export interface SyncPayload {
   readonly masqueradeMark: number;
   /** localhostNodePorts after NewProxier's adjustment (off when --nodeport-addresses excludes loopback). */
   readonly localhostNodePorts: boolean;
-}
-
-class TableWriter {
-  readonly chains: string[] = [];
-  readonly rules: WrittenRule[] = [];
-  chain(name: string): void {
-    this.chains.push(name);
-  }
-  rule(chain: string, ...args: (string | readonly string[])[]): void {
-    this.rules.push({ chain, args: args.flat() });
-  }
-}
-
-/** Go's fmt.Sprintf("%#08x", v): `0x` plus at least 8 hex digits. */
-export function goMarkText(value: number): string {
-  return '0x' + (value >>> 0).toString(16).padStart(8, '0');
-}
-
-function quoted(text: string): string {
-  return `"${text}"`;
 }
 
 interface LocalDetector {
@@ -422,9 +402,4 @@ export function buildSyncPayload(input: KubeProxyInput, markText?: string): Sync
   );
 
   return { filter, nat, masqueradeMark, localhostNodePorts };
-}
-
-/** Upstream computeProbability: fmt.Sprintf("%0.10f", 1.0/float64(n)). */
-export function computeProbability(n: number): string {
-  return formatFixedHalfEven(1 / n, 10);
 }
