@@ -81,7 +81,8 @@ export function decodeManifests(text: string, opts: ManifestOptions): Parsed<K8s
   const out: K8sObject[] = [];
   const ns = opts.defaultNamespace ?? 'default';
   for (const d of docs) {
-    if (d.root === undefined) continue;
+    // An empty document (a trailing `---`, or only comments) is skipped, as kubectl skips it.
+    if (d.root === undefined || (d.root.kind === 'scalar' && d.root.value === null)) continue;
     decodeTop(d.root, opts.file, ns, out, diagnostics, '');
   }
   return { value: out, diagnostics };
