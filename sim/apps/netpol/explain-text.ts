@@ -7,7 +7,7 @@
 //       ...
 //     placement: <where the policy sees the packet>
 import { formatIPv4 } from '../../core/ip.js';
-import { formatSelector } from '../../model/k8s/label-selector.js';
+import { formatSelector, isEmptySelector } from '../../model/k8s/label-selector.js';
 import { formatLoc } from '../../model/k8s/meta.js';
 import type { NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule } from '../../model/k8s/network-policy.js';
 import { policyKey } from './cluster.js';
@@ -83,8 +83,9 @@ function joinAnd(xs: readonly string[]): string {
 
 export function describePeer(peer: NetworkPolicyPeer, policyNs: string): string {
   if (peer.ipBlock) return `ipBlock ${peer.ipBlock.cidrText}${peer.ipBlock.exceptText.length ? ` except ${peer.ipBlock.exceptText.join(', ')}` : ''}`;
-  const pods = peer.podSelector ? `pods ${formatSelector(peer.podSelector)}` : 'every pod';
-  const ns = peer.namespaceSelector ? `namespaces ${formatSelector(peer.namespaceSelector)}` : `namespace ${policyNs}`;
+  const pods = peer.podSelector && !isEmptySelector(peer.podSelector) ? `pods ${formatSelector(peer.podSelector)}` : 'every pod';
+  const ns = !peer.namespaceSelector ? `namespace ${policyNs}`
+    : isEmptySelector(peer.namespaceSelector) ? 'every namespace' : `namespaces ${formatSelector(peer.namespaceSelector)}`;
   return `${pods} in ${ns}`;
 }
 
