@@ -102,4 +102,6 @@ export interface IfAddrView {
   readonly scope: RouteScope;
   readonly secondary: boolean;
   readonly up: boolean;
+  /** An explicitly assigned broadcast (`ip address add … brd X`), which gets its own broadcast route. */
+  readonly broadcast?: IPv4;
 }

@@ -1,0 +1,38 @@
+// inet_addr_type / inet_dev_addr_type (net/ipv4/fib_frontend.c __inet_dev_addr_type), which
+// `-m addrtype` uses: 0.0.0.0/8 and 255.255.255.255 are BROADCAST, 224/4 MULTICAST; otherwise the
+// type of the route the local table gives for the address (LOCAL for the host's addresses,
+// BROADCAST for subnet broadcasts), UNICAST when there is none. While no rule was ever added the
+// local and main tables are one trie, so main's routes are seen too; route types that answer
+// with an error (blackhole, unreachable, prohibit, throw) never come back: the lookup failed and
+// the answer stays UNICAST. With a device (`--limit-iface-in/out`) the route's first nexthop must
+// be on that device, else UNICAST.
+
+import type { IPv4 } from '../../core/ip.js';
+import type { AddrType } from '../netfilter/api.js';
+import { RT_TABLE } from './api.js';
+import type { Route } from './api.js';
+import { lookupRoutes } from './fib-lookup.js';
+import type { RoutingState } from './state.js';
+import { tableRoutes } from './state.js';
+
+const TYPE_NAME: Readonly<Record<Route['type'], AddrType>> = {
+  unicast: 'UNICAST', local: 'LOCAL', broadcast: 'BROADCAST', anycast: 'ANYCAST', multicast: 'MULTICAST',
+  blackhole: 'BLACKHOLE', unreachable: 'UNREACHABLE', prohibit: 'PROHIBIT', throw: 'THROW', nat: 'NAT',
+};
+
+export function addrType(s: RoutingState, ip: IPv4 | number, limitDev?: string): AddrType {
+  const a = ip >>> 0;
+  if (a >>> 24 === 0 || a === 0xffffffff) return 'BROADCAST';
+  if (a >>> 28 === 0xe) return 'MULTICAST';
+  const routes = s.customRules ? tableRoutes(s, RT_TABLE.local) : [...tableRoutes(s, RT_TABLE.local), ...tableRoutes(s, RT_TABLE.main)];
+  const hit = lookupRoutes(s, routes, { dst: a as IPv4, iif: 'lo', mark: 0 });
+  if (hit.kind !== 'route') return 'UNICAST';
+  const nh = hit.route.nexthops[0];
+  if (limitDev !== undefined && nh?.dev !== limitDev) return 'UNICAST';
+  return TYPE_NAME[hit.route.type];
+}
+
+/** `-m addrtype --src-type/--dst-type TYPE [--limit-iface-in|out DEV]`. */
+export function addrTypeMatches(s: RoutingState, ip: IPv4 | number, types: readonly AddrType[], limitDev?: string): boolean {
+  return types.includes(addrType(s, ip, limitDev));
+}
