@@ -29,6 +29,14 @@ const COMMANDS: Readonly<Record<string, string>> = {
 /** Options that only change how iptables runs (wait for the lock, verbosity). */
 const RUN_OPTS: Readonly<Record<string, number>> = { '-w': 1, '--wait': 1, '-W': 1, '--wait-interval': 1, '-v': 0, '--verbose': 0, '-n': 0, '--numeric': 0, '-x': 0, '--exact': 0, '--line-numbers': 0, '--modprobe': 1 };
 
+/** Options of the rule part that take a word (long extension options are assumed to). */
+function TAKES_ARG(w: string): boolean {
+  return /^-[sdiopmjg]$/.test(w) || (w.startsWith('--') && !w.includes('=') && !NO_ARG_LONG.has(w));
+}
+const NO_ARG_LONG = new Set(['--syn', '--fragment', '--transparent', '--nowildcard', '--restore-skmark', '--physdev-is-in', '--physdev-is-out', '--physdev-is-bridged',
+  '--limit-iface-in', '--limit-iface-out', '--set', '--rcheck', '--update', '--remove', '--reap', '--rttl', '--rsource', '--rdest', '--random', '--random-fully',
+  '--persistent', '--notrack', '--save-mark', '--restore-mark', '--log-tcp-sequence', '--log-tcp-options', '--log-ip-options', '--log-uid', '--log-macdecode']);
+
 export function validChainName(name: string): string | undefined {
   if (name.length === 0 || name.length > 28) return 'chain names are 1-28 characters';
   if (name.startsWith('-') || name.startsWith('!')) return 'a chain name may not start with - or !';
@@ -50,6 +58,9 @@ export function parseCommandArgs(tokens: readonly Token[], ctx: CommandParseCtx)
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.quoted) { rest.push(t); continue; }
+    // A word right after an option that takes an argument is that argument (`--comment -t`).
+    const prev = tokens[i - 1];
+    if (prev && !prev.quoted && TAKES_ARG(prev.text) && rest[rest.length - 1] === prev) { rest.push(t); continue; }
     const glued = /^-t(.+)$/.exec(t.text);
     if (t.text === '-t' || t.text === '--table' || glued || t.text.startsWith('--table=')) {
       const v = glued ? glued[1] : t.text.startsWith('--table=') ? t.text.slice(8) : tokens[++i]?.text;
@@ -85,13 +96,13 @@ export function parseCommandArgs(tokens: readonly Token[], ctx: CommandParseCtx)
     return { diagnostics };
   }
   const chainTok = cmdArgs[0];
-  const base = { table, loc: ctx.loc, raw: ctx.raw, ...(chainTok ? { chainCol: chainTok.col } : {}) };
+  const base = { table, loc: ctx.loc, raw: ctx.raw, ...(chainTok ? { chainCol: chainTok.line === ctx.loc.line ? chainTok.col : 1 } : {}) };
   const needChain = (): string | undefined => {
     if (!chainTok) { at(cmdTok as Token, `${(cmdTok as Token).text} needs a chain name`, `${(cmdTok as Token).text} CHAIN`, 'missing-chain'); return undefined; }
     return chainTok.text;
   };
   const ruleDraft = (chain: string): RuleDraft | undefined => {
-    const r = parseRuleArgs(rest, { file: ctx.file, table, hasChain: (n) => ctx.hasChain(table, n) });
+    const r = parseRuleArgs(rest, { file: ctx.file, table, hasChain: (n) => ctx.hasChain(table, n), firstLine: ctx.loc.line });
     diagnostics.push(...r.diagnostics);
     const d: { -readonly [K in keyof RuleDraft]: RuleDraft[K] } = { spec: r.spec, raw: ctx.raw, loc: ctx.loc, cols: r.cols };
     if (r.unsupported !== undefined) d.unsupported = r.unsupported;

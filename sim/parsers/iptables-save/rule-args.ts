@@ -20,6 +20,8 @@ export interface RuleParseCtx {
   readonly file: string;
   readonly table: Table;
   readonly hasChain: (name: string) => boolean;
+  /** The line the rule's location points at; columns of words on other lines fall back to 1. */
+  readonly firstLine?: number;
 }
 
 export interface ParsedRuleArgs {
@@ -46,12 +48,19 @@ const BASIC: Readonly<Record<string, string>> = {
 };
 const INVERTIBLE_BASIC = new Set(['-s', '-d', '-i', '-o', '-p', '-f']);
 
+function lineLenOf(tokens: readonly Token[], line: number): number {
+  const on = tokens.filter((t) => t.line === line);
+  const last = on[on.length - 1];
+  return last ? last.col + last.text.length : 1;
+}
+
 export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): ParsedRuleArgs {
   const diagnostics: Diagnostic[] = [];
   const at = (t: { line: number; col: number }, severity: Diagnostic['severity'], message: string, expected?: string, code?: string): void => {
     diagnostics.push(diag(severity, { file: ctx.file, line: t.line, column: t.col }, message, { ...(expected ? { expected } : {}), ...(code ? { code } : {}) }));
   };
-  const line = tokens[0]?.line ?? 1;
+  const line = ctx.firstLine ?? tokens[0]?.line ?? 1;
+  const colOf = (t: Token): number => (t.line === line ? t.col : 1);
   const spec: { -readonly [K in keyof RuleSpec]: RuleSpec[K] } = { matches: [] };
   const cols: { -readonly [K in keyof RuleColumns]: RuleColumns[K] } = { matches: [] };
   const matches: Ext<MatchSpec>[] = [];
@@ -143,6 +152,8 @@ export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): Pars
           const a = parseAddrMask(value.text);
           if (!a) { at(value, 'error', `bad address "${value.text}"`, 'an IPv4 address, ADDR/LEN or ADDR/DOTTED-MASK (host names are not resolved)', 'bad-address'); invalid ??= `bad address ${value.text}`; break; }
           const s: AddrSpec = { ...a, invert: inv };
+          // 0.0.0.0/0 without ! is no test at all: the kernel entry is the same as without the option.
+          if (a.mask === 0 && a.addr === 0 && !inv) break;
           if (basic === '-s') spec.src = s; else spec.dst = s;
           break;
         }
@@ -152,7 +163,7 @@ export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): Pars
           const s: IfaceSpec = { name: value.text, invert: inv };
           // `-i +` without ! matches everything and is not stored (iptables-save omits it).
           if (value.text === '+' && !inv) break;
-          if (basic === '-i') { spec.inIface = s; cols.inIface = tok.col; } else { spec.outIface = s; cols.outIface = tok.col; }
+          if (basic === '-i') { spec.inIface = s; cols.inIface = colOf(tok); } else { spec.outIface = s; cols.outIface = colOf(tok); }
           break;
         }
         case '-p': {
@@ -160,12 +171,12 @@ export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): Pars
           if (n === undefined) { at(value, 'error', `unknown protocol "${value.text}"`, 'tcp, udp, icmp, sctp, ... all, or a number 0-255', 'bad-protocol'); invalid ??= 'bad protocol'; break; }
           if (n === 0 && inv) { at(tok, 'error', 'rule would never match protocol', 'a protocol other than all with !', 'never-matches'); invalid ??= '! -p all'; break; }
           const p: ProtoSpec = { num: n, invert: inv };
-          if (n !== 0 || inv) { spec.proto = p; cols.proto = tok.col; }
+          if (n !== 0 || inv) { spec.proto = p; cols.proto = colOf(tok); }
           break;
         }
         case '-m': {
           const def = MATCH_DEFS[value.text];
-          const ext: Ext<MatchSpec> = { name: value.text, def, col: tok.col, opts: [], words: [] };
+          const ext: Ext<MatchSpec> = { name: value.text, def, col: colOf(tok), opts: [], words: [] };
           matches.push(ext);
           lastUnknown = def ? undefined : (ext as Ext<unknown>);
           if (!def) {
@@ -177,12 +188,12 @@ export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): Pars
         case '-j':
         case '-g': {
           if (target || targetSpec) { at(tok, 'error', 'multiple -j or -g flags not allowed', 'one target', 'duplicate-target'); break; }
-          cols.target = tok.col;
+          cols.target = colOf(tok);
           const isGoto = basic === '-g';
           const def = TARGET_DEFS[value.text];
           if (isGoto || ctx.hasChain(value.text) || !def) {
             if (!isGoto && !ctx.hasChain(value.text) && KNOWN_UNMODELLED_TARGETS.includes(value.text)) {
-              target = { name: value.text, def: undefined, col: tok.col, opts: [], words: [] };
+              target = { name: value.text, def: undefined, col: colOf(tok), opts: [], words: [] };
               lastUnknown = target as Ext<unknown>;
               at(value, 'unsupported', `target ${value.text} is not modelled; the rule is kept and will not match`, `a modelled target (${Object.keys(TARGET_DEFS).join(', ')})`, 'unknown-target');
               markUnsupported(`-j ${value.text}: target not modelled`);
@@ -190,7 +201,7 @@ export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): Pars
               targetSpec = { kind: 'jump', chain: value.text, goto: isGoto };
             }
           } else {
-            target = { name: value.text, def, col: tok.col, opts: [], words: [] };
+            target = { name: value.text, def, col: colOf(tok), opts: [], words: [] };
           }
           break;
         }
@@ -213,7 +224,7 @@ export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): Pars
       const d = pdef ? findOpt(pdef.options, name) : undefined;
       if (pm && pdef && d && !matches.some((m) => m.name === pm)) {
         implicitLoaded = true;
-        const ext: Ext<MatchSpec> = { name: pm, def: pdef, col: tok.col, opts: [], words: [] };
+        const ext: Ext<MatchSpec> = { name: pm, def: pdef, col: colOf(tok), opts: [], words: [] };
         matches.push(ext);
         owner = ext as Ext<unknown>;
         def = d;
@@ -253,15 +264,19 @@ export function parseRuleArgs(tokens: readonly Token[], ctx: RuleParseCtx): Pars
     }
     i = j;
     if (args.length < def.args) { at(tok, 'error', `option ${name} requires ${def.args === 2 ? 'two arguments' : 'an argument'}`, `${name} ${def.args === 2 ? 'ARG ARG' : 'ARG'}`, 'missing-argument'); invalid ??= `${name} without argument`; continue; }
-    owner.opts.push({ name: def.name, written: name, args, invert: inv, col: tok.col });
+    owner.opts.push({ name: def.name, written: name, args, invert: inv, col: colOf(tok) });
   }
-  if (invertCol !== undefined) at({ line, col: invertCol }, 'error', '! at the end of the rule', 'an option after !', 'dangling-invert');
+  if (invertCol !== undefined) at({ line, col: Math.min(invertCol, lineLenOf(tokens, line)) }, 'error', '! at the end of the rule', 'an option after !', 'dangling-invert');
 
+  // Extension builders report argument columns; an argument on a continuation line points at column 1.
+  const firstLineTokens = tokens.filter((t) => t.line === line);
+  const lastOnLine = firstLineTokens[firstLineTokens.length - 1];
+  const lineLen = lastOnLine ? lastOnLine.col + lastOnLine.text.length : 1;
   const bctx = (what: string): BuildCtx => ({
     ...(spec.proto ? { proto: spec.proto } : {}),
-    error: (col, message, expected) => { at({ line, col }, 'error', `${what}: ${message}`, expected, 'bad-argument'); invalid ??= `${what}: ${message}`; },
-    warn: (col, message, expected) => at({ line, col }, 'warning', `${what}: ${message}`, expected),
-    unsupported: (col, message) => at({ line, col }, 'unsupported', message, undefined, 'not-modelled'),
+    error: (col, message, expected) => { at({ line, col: Math.min(col, lineLen) }, 'error', `${what}: ${message}`, expected, 'bad-argument'); invalid ??= `${what}: ${message}`; },
+    warn: (col, message, expected) => at({ line, col: Math.min(col, lineLen) }, 'warning', `${what}: ${message}`, expected),
+    unsupported: (col, message) => at({ line, col: Math.min(col, lineLen) }, 'unsupported', message, undefined, 'not-modelled'),
   });
   const matchSpecs: MatchSpec[] = [];
   for (const m of matches) {
