@@ -2,5 +2,6 @@
 import type { Command } from '../io.js';
 
 export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
+  trace: () => import('./trace.js'),
   netpol: () => import('./netpol.js'),
 };

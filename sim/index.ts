@@ -1,0 +1,26 @@
+// The public API of the engine. Nothing outside sim/ imports deeper than this file.
+
+export { TRACE_VERSION, DISPOSITIONS, SUCCESS_DISPOSITIONS } from './trace/events.js';
+export type { Trace, TraceEvent, TraceEventKind, PacketSummary, Disposition, RuleInfo, RouteInfo, ConntrackInfo } from './trace/events.js';
+export { formatEvent, formatPacket } from './trace/format.js';
+export { TraceRecorder, NULL_RECORDER, type Recorder } from './trace/recorder.js';
+export { formatDiagnostic, hasErrors, type Diagnostic, type Severity, type SourceLocation, type Parsed } from './core/diagnostics.js';
+export { parseIPv4, formatIPv4, parseCidr, formatCidr, inCidr, type IPv4, type Cidr } from './core/ip.js';
+export { exploreAll, randomChooser, type Chooser } from './core/choice.js';
+export { seededRng } from './core/rng.js';
+
+export { parseTopology, type Topology, type TopoHost, type TopoIface, type TopoStep, type TopoVariant, type StepChange, type FileKind } from './scenario/topology.js';
+export { buildWorld, changesFor, type ScenarioFiles, type BuiltWorld, type HostSetup, type BuildOptions } from './scenario/build.js';
+export { probe, parseTarget, type ProbeProto, type ProbeResult } from './scenario/probe.js';
+export { World } from './net/stack/world.js';
+export type { Host } from './net/stack/host.js';
+
+export { parseIptablesSave, parseIptablesCommands, serializeIptablesSave } from './parsers/iptables-save/index.js';
+export { parseIpCommands } from './parsers/iproute2/commands.js';
+
+// Kubernetes objects, NetworkPolicy and kube-proxy.
+export * from './parsers/k8s/index.js';
+export * from './model/k8s/index.js';
+export * from './apps/netpol/index.js';
+export * as kubeProxy from './apps/kube-proxy/index.js';
+export { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type RenderedRules } from './apps/kube-proxy/index.js';
