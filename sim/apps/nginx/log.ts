@@ -1,0 +1,79 @@
+// nginx log lines: access log variables and formats (ngx_http_log_module, ngx_http_variables.c),
+// error log lines (src/core/ngx_log.c: "YYYY/MM/DD HH:MM:SS [level] pid#tid: *conn message",
+// followed by the http context ", client: ..., server: ..., request: \"...\", host: \"...\"" of
+// ngx_http_log_error_handler, with ", referrer: ..." when the request has one).
+// Variable values are escaped as ngx_http_log_escape does by default: `"`, `\` and bytes outside
+// 0x20..0x7e become \xHH. An empty or missing value is written as "-".
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number): string => String(n).padStart(2, '0');
+
+function shifted(ms: number, tzOffsetMinutes: number): Date {
+  return new Date(ms + tzOffsetMinutes * 60_000);
+}
+
+/** $time_local: "31/Oct/2020:05:01:20 +0000". */
+export function timeLocal(ms: number, tzOffsetMinutes = 0): string {
+  const d = shifted(ms, tzOffsetMinutes);
+  const sign = tzOffsetMinutes < 0 ? '-' : '+';
+  const off = Math.abs(tzOffsetMinutes);
+  return `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? ''}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${sign}${p2(Math.floor(off / 60))}${p2(off % 60)}`;
+}
+
+/** Error log timestamp: "2020/10/31 05:06:32". */
+export function errorLogTime(ms: number, tzOffsetMinutes = 0): string {
+  const d = shifted(ms, tzOffsetMinutes);
+  return `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
+
+/** UTF-8 bytes of a string (sim/ has no TextEncoder). */
+export function utf8Bytes(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
+}
+
+export function escapeLogValue(v: string): string {
+  let r = '';
+  for (const ch of v) {
+    const c = ch.codePointAt(0) as number;
+    if (ch === '"' || ch === '\\' || c < 0x20 || c > 0x7e) {
+      const bytes = c > 0x7f ? utf8Bytes(ch) : [c];
+      for (const b of bytes) r += `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    } else r += ch;
+  }
+  return r;
+}
+
+/** Expands a log_format string with the given variables ($name or ${name}). */
+export function expandLogFormat(format: string, vars: (name: string) => string | undefined): string {
+  return format.replace(/\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_m, a: string | undefined, b: string | undefined) => {
+    const v = vars((a ?? b) as string);
+    return v === undefined || v === '' ? '-' : escapeLogValue(v);
+  });
+}
+
+export interface ErrorLogContext {
+  readonly client: string;
+  readonly server: string;
+  readonly request?: string;
+  readonly host?: string;
+  readonly referrer?: string;
+  readonly action?: string;
+}
+
+export function errorLogLine(o: { readonly time: number; readonly tzOffsetMinutes?: number; readonly level: string; readonly pid: number; readonly conn: number; readonly message: string; readonly ctx: ErrorLogContext }): string {
+  let s = `${errorLogTime(o.time, o.tzOffsetMinutes)} [${o.level}] ${o.pid}#${o.pid}: *${o.conn} ${o.message}`;
+  if (o.ctx.action) s += ` while ${o.ctx.action}`;
+  s += `, client: ${o.ctx.client}, server: ${o.ctx.server}`;
+  if (o.ctx.request !== undefined) s += `, request: "${o.ctx.request}"`;
+  if (o.ctx.host !== undefined) s += `, host: "${o.ctx.host}"`;
+  if (o.ctx.referrer !== undefined) s += `, referrer: "${o.ctx.referrer}"`;
+  return s;
+}
