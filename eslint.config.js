@@ -23,8 +23,9 @@ export default tseslint.config(
     files: ['sim/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: ['fs', 'path', 'os', 'child_process', 'net', 'crypto', 'util', 'events', 'stream', 'buffer'].map((name) => ({ name, message: 'sim/ is pure TypeScript: no Node modules.' })),
         patterns: [
-          { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'crypto'], message: 'sim/ is pure TypeScript: no Node modules.' },
+          { group: ['node:*'], message: 'sim/ is pure TypeScript: no Node modules.' },
           { group: ['**/cli/**', '**/lab/**', '**/renderer/**', '**/electron/**', '**/test/**'], message: 'sim/ imports only sim/.' },
           { group: ['react', 'react-dom', 'zustand', 'cytoscape', 'd3', 'electron'], message: 'sim/ has no UI or Electron dependencies.' },
         ],
