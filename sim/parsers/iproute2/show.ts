@@ -45,7 +45,7 @@ function routeGroups(input: string): LogicalLine[] {
       cur.tokens.push(...shifted);
       cur.raws.push(k === 0 ? piece.trimEnd() : `\t${piece.trim()}`);
       const last = shifted[shifted.length - 1] as Token;
-      cur.end = { line: lineNo, column: last.column + last.text.length + 1 };
+      cur.end = { line: lineNo, column: last.column + last.text.length };
     });
   });
   flush();
@@ -111,7 +111,7 @@ export function parseRuleShow(input: string, opts: { readonly file: string; read
     const { tokens } = wordsOf(text.slice(m[0].length), lineNo);
     const shifted = tokens.map((t) => ({ ...t, column: t.column + m[0].length }));
     const last = shifted[shifted.length - 1];
-    const l: LogicalLine = { tokens: shifted, line: lineNo, raw: text.trimEnd(), end: { line: lineNo, column: last ? last.column + last.text.length + 1 : m[0].length + 1 } };
+    const l: LogicalLine = { tokens: shifted, line: lineNo, raw: text.trimEnd(), end: { line: lineNo, column: last ? last.column + last.text.length : m[0].length + 1 } };
     const r: ArgReader = ArgReader.of(l, opts.file, diagnostics);
     try {
       if (priority > 0xffffffff) r.fail('priority out of range', 'a priority 0..4294967295', { line: lineNo, column: (m[1] as string).length + 1 }, 'iproute2.bad-number');

@@ -71,7 +71,7 @@ export function logicalLines(input: string): LogicalLine[] {
     acc.push(...tokens);
     if (body) raws.push(body);
     const last = tokens[tokens.length - 1];
-    if (last) end = { line: lineNo, column: last.column + last.text.length + 1 };
+    if (last) end = { line: lineNo, column: last.column + last.text.length };
     else if (acc.length === 0) end = { line: lineNo, column: 1 };
     if (continued && idx + 1 < physical.length) continue;
     if (acc.length > 0) out.push({ tokens: acc, line: firstLine, raw: raws.join(' '), end });
