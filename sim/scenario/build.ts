@@ -4,7 +4,7 @@
 // Every problem is a located diagnostic; a broken file marks that file, never the whole world.
 
 import { diag, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
-import { ipv4 } from '../core/ip.js';
+import { formatIPv4, ipv4, type IPv4 } from '../core/ip.js';
 import type { Chooser } from '../core/choice.js';
 import { seededRng } from '../core/rng.js';
 import { DEFAULT_IFACE_SYSCTL, defaultNsSysctl, macFor, type Iface } from '../model/netns.js';
@@ -143,7 +143,23 @@ function buildHost(world: World, th: TopoHost, diagnostics: Diagnostic[]): HostS
     const ch = addLink(holder.state, ti.name, { up: ti.up });
     holder.state = ch.state;
     if (!ch.ok) { diagnostics.push(diag('error', ti.loc, `${ti.name}: ${ch.error.message}`)); continue; }
-    const iface: Iface = { name: ti.name, index: index++, kind: ti.kind, mac: macFor(`${th.name}/${ti.name}`), up: ti.up, mtu: ti.mtu ?? 1500, addrs: [], sysctl: { ...sysctl.default } };
+    const mac = ti.vxlan?.local !== undefined ? macFor(`vtep/${formatIPv4(ti.vxlan.local)}/${ti.vxlan.vni}`) : macFor(`${th.name}/${ti.name}`);
+    const iface: Iface = { name: ti.name, index: index++, kind: ti.kind, mac, up: ti.up, mtu: ti.mtu ?? 1500, addrs: [], sysctl: { ...sysctl.default } };
+    if (ti.vxlan) {
+      const vx = ti.vxlan;
+      iface.vxlan = { vni: vx.vni, dstport: vx.dstport, learning: false, ...(vx.local !== undefined ? { local: vx.local } : {}), ...(vx.dev !== undefined ? { dev: vx.dev } : {}) };
+      // Static neighbour + FDB entries for each peer, as Calico programs them (no ARP over the tunnel).
+      const neigh = new Map<number, Iface['mac']>();
+      const fdb = new Map<string, IPv4>();
+      for (const peer of vx.peers) {
+        const mac = macFor(`vtep/${formatIPv4(peer.vtep)}/${vx.vni}`);
+        neigh.set(peer.nexthop, mac);
+        fdb.set(mac, peer.vtep);
+      }
+      host.staticNeigh.set(ti.name, neigh);
+      host.fdb.set(ti.name, fdb);
+    }
+    if (ti.ipip) iface.ipip = { ...ti.ipip };
     if (ti.link !== undefined) {
       iface.segment = ti.link;
       world.segment(ti.link).members.push({ host: th.name, iface: ti.name });

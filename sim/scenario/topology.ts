@@ -33,6 +33,10 @@ export interface TopoIface {
   readonly addresses: readonly TopoAddress[];
   readonly mtu?: number;
   readonly up: boolean;
+  /** vxlan: `ip link add NAME type vxlan id VNI local IP dstport PORT dev DEV`, plus its peers (inner next hop -> VTEP), as Calico programs static neighbours and FDB entries. */
+  readonly vxlan?: { readonly vni: number; readonly local?: IPv4; readonly dstport: number; readonly dev?: string; readonly peers: readonly { readonly nexthop: IPv4; readonly vtep: IPv4 }[] };
+  /** ipip: `ip link add NAME type ipip local IP remote IP`. */
+  readonly ipip?: { readonly local?: IPv4; readonly remote?: IPv4 };
   readonly loc: SourceLocation;
 }
 
@@ -100,7 +104,7 @@ export interface Topology {
 
 const TOP_KEYS = ['name', 'title', 'description', 'segments', 'hosts', 'kubernetes', 'requests', 'steps', 'variants', 'layout', 'defaults'];
 const HOST_KEYS = ['role', 'interfaces', 'routes', 'rules', 'sysctls', 'files', 'persistent', 'description'];
-const IFACE_KEYS = ['kind', 'link', 'addresses', 'mtu', 'up'];
+const IFACE_KEYS = ['kind', 'link', 'addresses', 'mtu', 'up', 'vni', 'local', 'remote', 'dstport', 'dev', 'peers'];
 
 export function parseTopology(text: string, opts: { file: string }): Parsed<Topology> {
   const y = new YamlDoc(text, opts.file);
@@ -206,7 +210,39 @@ function parseIface(y: YamlDoc, p: YPath, name: string): TopoIface {
   const link = y.str([...p, 'link']);
   const mtu = y.num([...p, 'mtu'], { min: 68, max: 65535, integer: true });
   const upV = y.get([...p, 'up']);
-  return { name, kind, ...(link !== undefined ? { link } : {}), addresses, ...(mtu !== undefined ? { mtu } : {}), up: upV === undefined ? true : upV === true, loc: y.loc(p) };
+  const ip = (key: string): IPv4 | undefined => {
+    const t = y.str([...p, key]);
+    if (t === undefined) return undefined;
+    const v = parseCidr(t);
+    if (!v || t.includes('/')) { y.error([...p, key], `bad address ${JSON.stringify(t)}`, 'an IPv4 address'); return undefined; }
+    return v.addr;
+  };
+  const tunnelKeys = ['vni', 'local', 'remote', 'dstport', 'dev', 'peers'];
+  let vxlan: TopoIface['vxlan'];
+  let ipip: TopoIface['ipip'];
+  if (kind === 'vxlan') {
+    const vni = y.num([...p, 'vni'], { min: 0, max: 16777215, integer: true });
+    if (vni === undefined) y.error(p, `vxlan ${name} needs a vni`, 'vni: 0..16777215');
+    const peers: { nexthop: IPv4; vtep: IPv4 }[] = [];
+    for (const k of y.keys([...p, 'peers'])) {
+      const nh = parseCidr(k);
+      const vt = parseCidr(y.str([...p, 'peers', k]) ?? '');
+      if (!nh || k.includes('/') || !vt) { y.error([...p, 'peers', k], `bad peer ${k}`, '<inner next-hop address>: <VTEP address>'); continue; }
+      peers.push({ nexthop: nh.addr, vtep: vt.addr });
+    }
+    const local = ip('local');
+    const dev = y.str([...p, 'dev']);
+    if (y.node([...p, 'remote'])) y.error([...p, 'remote'], 'vxlan peers are listed under peers', 'peers: { <next hop>: <VTEP> }');
+    vxlan = { vni: vni ?? 0, ...(local !== undefined ? { local } : {}), dstport: y.num([...p, 'dstport'], { min: 1, max: 65535, integer: true }) ?? 4789, ...(dev !== undefined ? { dev } : {}), peers };
+  } else if (kind === 'ipip') {
+    const local = ip('local');
+    const remote = ip('remote');
+    for (const k of ['vni', 'dstport', 'dev', 'peers']) if (y.node([...p, k])) y.error([...p, k], `${k} is not an ipip option`, 'local, remote');
+    ipip = { ...(local !== undefined ? { local } : {}), ...(remote !== undefined ? { remote } : {}) };
+  } else {
+    for (const k of tunnelKeys) if (y.node([...p, k])) y.error([...p, k], `${k} applies to vxlan or ipip interfaces only`, 'kind: vxlan or kind: ipip');
+  }
+  return { name, kind, ...(link !== undefined ? { link } : {}), addresses, ...(mtu !== undefined ? { mtu } : {}), up: upV === undefined ? true : upV === true, ...(vxlan ? { vxlan } : {}), ...(ipip ? { ipip } : {}), loc: y.loc(p) };
 }
 
 function parseKubernetes(y: YamlDoc, hostNames: ReadonlySet<string>): TopoKubernetes {

@@ -84,12 +84,18 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   const skb: Skb = { pkt, id: o.id ?? w.newPacketId(), mark: o.mark ?? o.sk?.mark ?? 0, notrack: false, local: true, loopback: false, hops: 0 };
   if (o.sk) skb.sk = o.sk;
   if (o.attach) Object.assign(skb, o.attach);
-  w.emit({ kind: 'emit', t: w.now, host: h.host, by: o.by, packet: summarize(pkt, skb.id, skb.mark), why: o.why });
   const oif = o.oif ?? o.sk?.bindDev;
   const q = (): FibResult => h.routing.lookup({ dst: skb.pkt.dst, src: skb.pkt.src, iif: 'lo', ...(oif !== undefined ? { oif } : {}), mark: skb.mark, tos: skb.pkt.tos, proto: skb.pkt.proto, ...portsOf(skb.pkt) });
   let r = q();
+  if (r.ok && skb.pkt.src === 0) {
+    // An unbound sender (a tunnel without `local`): the route picks the source.
+    const src = r.type === 'local' ? skb.pkt.dst : h.routing.sourceFor(skb.pkt.dst, r);
+    if (src !== undefined) skb.pkt = { ...skb.pkt, src };
+  }
+  w.emit({ kind: 'emit', t: w.now, host: h.host, by: o.by, packet: summarize(skb.pkt, skb.id, skb.mark), why: o.why });
   w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), route: routeInfo(h, 'output', r, skb.pkt.src) });
   if (!r.ok) { outputRouteFailed(w, h, skb, r); return; }
+  if (skb.pkt.src === 0) { end(w, h, skb, 'NO_ROUTE', 'no source address for the output route'); return; }
   skb.route = r;
   let out = r.type === 'local' ? 'lo' : (r.nexthop?.dev ?? 'lo');
   const hk = runHook(w, h, 'OUTPUT', skb, { out });

@@ -95,6 +95,11 @@ function neighLearn(w: World, h: Host, dev: string, ip: IPv4, mac: Mac): void {
   for (const s of p.skbs) frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: s.pkt }, s.id);
 }
 
+function encapOf(f: EthFrame): { encap?: 'vxlan' | 'ipip' } {
+  const pl = f.ip?.payload;
+  return pl?.frame ? { encap: 'vxlan' } : pl?.packet ? { encap: 'ipip' } : {};
+}
+
 function frameSummary(f: EthFrame, id: number): PacketSummary {
   if (f.arp) return arpSummary(f.arp, id);
   return summarize(f.ip as Ipv4Packet, id);
@@ -107,7 +112,7 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     const peerIf = peerHost?.ifaces.get(iface.peer.iface);
     if (!peerHost || !peerIf) return;
     const lat = Math.max(1, Math.round(w.linkLatencyUs / 5));
-    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat });
+    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat, ...encapOf(frame) });
     w.sched.after(lat, () => frameRcv(w, peerHost, peerIf, frame, id));
     return;
   }
@@ -123,7 +128,7 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     const oi = oh?.ifaces.get(m.iface);
     if (!oh || !oi || !oi.up) continue;
     if (frame.dst !== BROADCAST_MAC && frame.dst !== oi.mac) continue; // a learning switch delivers unicast to its owner only
-    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs });
+    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs, ...encapOf(frame) });
     w.sched.after(seg.latencyUs, () => frameRcv(w, oh, oi, frame, id));
   }
 }
@@ -132,12 +137,12 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
 export function frameRcv(w: World, h: Host, iface: Iface, frame: EthFrame, id: number): void {
   if (!iface.up) return;
   if (frame.dst !== BROADCAST_MAC && frame.dst !== iface.mac) return;
-  if (frame.arp) { arpRcv(w, h, iface, frame.arp, id); return; }
+  if (frame.arp) { arpRcv(w, h, iface, frame.arp); return; }
   if (frame.ip) ipRcv(w, h, iface.name, frame.ip, id);
 }
 
 /** arp_process: answer for any local address (arp_ignore=0) or, with proxy_arp, for a target routed out another device. */
-function arpRcv(w: World, h: Host, iface: Iface, a: ArpPacket, id: number): void {
+function arpRcv(w: World, h: Host, iface: Iface, a: ArpPacket): void {
   if (a.op === 'reply') {
     neighLearn(w, h, iface.name, a.senderIp, a.senderMac);
     return;
