@@ -56,6 +56,9 @@ export interface NginxRequest {
   /** The connection started with a PROXY protocol header carrying this source address. */
   readonly proxyProtocolAddr?: string;
   readonly proxyProtocolPort?: number;
+  /** Destination fields of that PROXY header (the address the client reached on the proxy). */
+  readonly proxyProtocolDstAddr?: string;
+  readonly proxyProtocolDstPort?: number;
   readonly method: string;
   readonly path: string;
   readonly httpVersion: string;
@@ -184,7 +187,8 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   };
   if (!listen?.proxyProtocol && ppSent) {
     // nginx reads "PROXY TCP4 ..." as a request line and rejects it.
-    const ppLine = `PROXY TCP4 ${req.proxyProtocolAddr ?? ''} ${req.serverAddr ?? '0.0.0.0'} ${req.proxyProtocolPort ?? 0} ${port}`;
+    const src = req.proxyProtocolAddr ?? '';
+    const ppLine = `PROXY ${src.includes(':') ? 'TCP6' : 'TCP4'} ${src} ${req.proxyProtocolDstAddr ?? req.serverAddr ?? '0.0.0.0'} ${req.proxyProtocolPort ?? 0} ${req.proxyProtocolDstPort ?? port}`;
     const body = specialResponseSize(400, { version: env.version, serverTokens: server.settings.serverTokens }) ?? 0;
     const lines = accessLines(server.settings, { status: 400, body, remote: req.clientAddr, request: ppLine, headers: false });
     const r: NginxResponse = { status: 400, bodyBytes: body, accessLogLines: lines, errorLogLines: [], remoteAddr: req.clientAddr, server, why: [`a PROXY protocol header reached ${listenText}, which has no proxy_protocol: read as a bad request line`] };
