@@ -6,7 +6,7 @@ import type { RoutingState } from '../../../sim/net/routing/index.js';
 import { scriptedChooser } from '../../../sim/core/choice.js';
 import { ns, run } from './helpers.js';
 
-function q(dst: string, extra: Partial<Omit<FibQuery, 'dst'>> & { src?: string } = {}): FibQuery {
+function q(dst: string, extra: Omit<Partial<FibQuery>, 'dst' | 'src'> & { src?: string } = {}): FibQuery {
   const { src, ...rest } = extra;
   return { dst: ipv4(dst), iif: 'lo', mark: 0, ...rest, ...(src !== undefined ? { src: ipv4(src) } : {}) };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatIPv4, ipv4 } from '../../../sim/core/ip.js';
 import type { IPv4 } from '../../../sim/core/ip.js';
-import type { RoutingState, ValidateSourceInput } from '../../../sim/net/routing/index.js';
+import type { InputConf, RoutingState, ValidateSourceInput } from '../../../sim/net/routing/index.js';
 import { addrType, inetSelectAddr, martianCheck, routeInput, routeOutput, validateSource } from '../../../sim/net/routing/index.js';
 import { ns } from './helpers.js';
 
@@ -136,7 +136,7 @@ describe('martian checks and the input decision', () => {
     expect(m('10.0.0.9', '10.0.0.1')).toBe('ok');
   });
 
-  const conf = { forwarding: false, rpFilter: 0 as const, srcValidMark: false, acceptLocal: false, routeLocalnet: false };
+  const conf: InputConf = { forwarding: false, rpFilter: 0, srcValidMark: false, acceptLocal: false, routeLocalnet: false };
   const s = (): RoutingState => ns(['eth0', 'eth1'], 'ip addr add 10.0.0.1/24 dev eth0\nip addr add 10.1.0.1/24 dev eth1\nip route add blackhole 198.51.100.0/24').state;
   const input = (src: string, dst: string, c: Partial<typeof conf> = {}): string => {
     const d = routeInput(s(), { src: ipv4(src), dst: ipv4(dst), iif: 'eth0', mark: 0 }, { ...conf, ...c });
