@@ -19,7 +19,6 @@ const ALL: Caps = [true, true, true, true];
 const BE: Caps = [true, false, true, true];
 const FE: Caps = [true, true, true, false];
 const FE_ONLY: Caps = [false, true, true, false];
-const BE_ONLY: Caps = [false, false, true, true];
 const FE_BE_NO_DEF: Caps = [false, true, true, true];
 
 const TIMEOUT_CAPS: Readonly<Record<TimeoutName, Caps>> = {
