@@ -79,7 +79,11 @@ type TableHit =
 
 /** fib_table_lookup over `routes` (already in alias order within each prefix). */
 export function lookupRoutes(s: RoutingState, routes: readonly Route[], q: FibQuery, minScope = 0): TableHit {
-  const cands = routes.map((r, i) => ({ r, i })).filter(({ r }) => inCidr(q.dst, r.dst));
+  const cands: { r: Route; i: number }[] = [];
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i] as Route;
+    if (inCidr(q.dst, r.dst)) cands.push({ r, i });
+  }
   cands.sort((a, b) => b.r.dst.prefix - a.r.dst.prefix || a.i - b.i);
   const tos = (q.tos ?? 0) & IPTOS_MASK;
   for (const { r } of cands) {
