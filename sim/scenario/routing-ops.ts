@@ -30,7 +30,7 @@ export function makeRoutingOps(holder: RoutingHolder, ns: { readonly sysctl: NsS
     validateSource: (q) => {
       const i = ns.ifaces.get(q.iif);
       const eff = i ? effectiveSysctl(ns, i) : ns.sysctl.all;
-      return validateSource(holder.state, { src: q.src, dst: q.dst, iif: q.iif, mark: q.mark, tos: q.tos, rpFilter: eff.rp_filter, srcValidMark: eff.src_valid_mark === 1, acceptLocal: eff.accept_local === 1 });
+      return validateSource(holder.state, { src: q.src, dst: q.dst, iif: q.iif, ...(q.oif !== undefined ? { oif: q.oif } : {}), mark: q.mark, tos: q.tos, rpFilter: eff.rp_filter, srcValidMark: eff.src_valid_mark === 1, acceptLocal: eff.accept_local === 1 });
     },
     addrType: (ip, dev) => addrType(holder.state, ip, dev),
     isLocal: (ip) => isLocalAddress(holder.state, ip),

@@ -51,7 +51,7 @@ export function curl(w: World, h: Host, req: CurlRequest, done: (r: CurlResult) 
     finished = true;
     deadline.cancelled = true;
     const res: CurlResult = { ...r, elapsedMs: elapsed(), ...(sock ? { localPort: sock.local.port } : {}) };
-    w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: res.outcome, message: res.stderr || `HTTP ${res.httpStatus ?? '?'}, ${res.bodyBytes ?? 0} bytes in ${res.elapsedMs} ms` });
+    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: res.outcome, message: res.stderr || `HTTP ${res.httpStatus ?? '?'}, ${res.bodyBytes ?? 0} bytes in ${res.elapsedMs} ms` });
     done(res);
   };
   // curl's total timer: -m seconds, checked on the next millisecond tick.
@@ -62,7 +62,7 @@ export function curl(w: World, h: Host, req: CurlRequest, done: (r: CurlResult) 
     finish({ outcome: 'timeout', exitCode: 28, stderr: msg, ...(status !== undefined ? { httpStatus: status } : {}) });
   });
   w.sched.after(req.startupUs ?? 300, () => {
-    w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: 'connect', message: `curl -m ${req.maxTimeS} http://${hostHeader}${path}` });
+    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: 'connect', message: `curl -m ${req.maxTimeS} http://${hostHeader}${path}` });
     const r = tcpConnect(w, h, 'curl', req.to, {
       onConnected: (s) => {
         connected = true;

@@ -57,7 +57,7 @@ function describeTable(h: Host, a: { kind: string; table?: number }): string {
 }
 
 function end(w: World, h: Host, skb: Skb, disposition: Disposition, reason: string, extra: Partial<{ rule: import('../../trace/events.js').RuleInfo }> = {}): void {
-  w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), disposition, reason, ...(extra.rule ? { rule: extra.rule, loc: extra.rule.loc } : {}) });
+  if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), disposition, reason, ...(extra.rule ? { rule: extra.rule, loc: extra.rule.loc } : {}) });
 }
 
 function hookFailed(w: World, h: Host, skb: Skb, r: Extract<HookOutcome, { ok: false }>): void {
@@ -92,8 +92,8 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
     const src = r.type === 'local' ? skb.pkt.dst : h.routing.sourceFor(skb.pkt.dst, r);
     if (src !== undefined) skb.pkt = { ...skb.pkt, src };
   }
-  w.emit({ kind: 'emit', t: w.now, host: h.host, by: o.by, packet: summarize(skb.pkt, skb.id, skb.mark), why: o.why });
-  w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), route: routeInfo(h, 'output', r, skb.pkt.src) });
+  if (w.rec.enabled) w.emit({ kind: 'emit', t: w.now, host: h.host, by: o.by, packet: summarize(skb.pkt, skb.id, skb.mark), why: o.why });
+  if (w.rec.enabled) w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), route: routeInfo(h, 'output', r, skb.pkt.src) });
   if (!r.ok) { outputRouteFailed(w, h, skb, r); return; }
   if (skb.pkt.src === 0) { end(w, h, skb, 'NO_ROUTE', 'no source address for the output route'); return; }
   skb.route = r;
@@ -102,7 +102,7 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   if (!hk.ok) { hookFailed(w, h, skb, hk); localError(w, h, skb, hk); return; }
   if (hk.reroute) {
     r = q();
-    w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), route: routeInfo(h, 'reroute', r, skb.pkt.src) });
+    if (w.rec.enabled) w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), route: routeInfo(h, 'reroute', r, skb.pkt.src) });
     if (!r.ok) { outputRouteFailed(w, h, skb, r); return; }
     skb.route = r;
     out = r.type === 'local' ? 'lo' : (r.nexthop?.dev ?? 'lo');
@@ -161,7 +161,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     const sk = h.sockets.lookupEstablished('tcp', { ip: skb.pkt.src, port: l.sport }, { ip: skb.pkt.dst, port: l.dport });
     if (sk) {
       skb.sk = sk;
-      w.emit({ kind: 'check', t: w.now, host: h.host, check: 'early_demux', ok: true, detail: `tcp_v4_early_demux found ${sk.describe()} and attached it to the packet` });
+      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'early_demux', ok: true, detail: `tcp_v4_early_demux found ${sk.describe()} and attached it to the packet` });
     }
   }
   if (skb.loopback && skb.route) {
@@ -174,24 +174,24 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
   const eff = iface ? effectiveSysctl(h, iface) : undefined;
   const martian = martianReason(p, eff?.route_localnet === 1, dev);
   if (martian) {
-    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'martian', ok: false, detail: martian });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'martian', ok: false, detail: martian });
     end(w, h, skb, 'MARTIAN', martian);
     return;
   }
   const r = h.routing.lookup({ dst: p.dst, src: p.src, iif: dev, mark: skb.mark, tos: p.tos, proto: p.proto, ...portsOf(p) });
-  w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(p, skb.id, skb.mark), route: routeInfo(h, 'input', r) });
+  if (w.rec.enabled) w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(p, skb.id, skb.mark), route: routeInfo(h, 'input', r) });
   if (!r.ok) {
     inputRouteFailed(w, h, skb, r);
     return;
   }
   if (r.type === 'unicast' && !(h.sysctl.ip_forward || iface?.sysctl.forwarding)) {
-    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'ip_forward', ok: false, detail: `forwarding is disabled on ${dev} (net.ipv4.ip_forward=0): dropped without ICMP` });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'ip_forward', ok: false, detail: `forwarding is disabled on ${dev} (net.ipv4.ip_forward=0): dropped without ICMP` });
     end(w, h, skb, 'FORWARDING_DISABLED', 'not for this host and forwarding is off');
     return;
   }
   if (r.type === 'local' || r.type === 'unicast') {
-    const v = h.routing.validateSource({ src: p.src, dst: p.dst, iif: dev, mark: skb.mark, tos: p.tos });
-    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'rp_filter', ok: v.ok, detail: v.reason });
+    const v = h.routing.validateSource({ src: p.src, dst: p.dst, iif: dev, ...(r.type === 'unicast' && r.nexthop ? { oif: r.nexthop.dev } : {}), mark: skb.mark, tos: p.tos });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'rp_filter', ok: v.ok, detail: v.reason });
     if (!v.ok) { end(w, h, skb, 'RP_FILTER', v.reason); return; }
   }
   skb.route = r;
@@ -235,12 +235,12 @@ function forward(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: true }
   // ip_forward(): a packet that carries a socket (attached by early demux) is dropped.
   if (skb.sk) {
     const why = `ip_forward drops a packet carrying a socket (skb->sk = ${skb.sk.describe()}, attached by early demux); net.ipv4.tcp_early_demux=${h.sysctl.tcp_early_demux}`;
-    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'socket_on_forward', ok: false, detail: why });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'socket_on_forward', ok: false, detail: why });
     end(w, h, skb, 'SOCKET_ON_FORWARD', why);
     return;
   }
   if (skb.pkt.ttl <= 1) {
-    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'ttl', ok: false, detail: 'TTL expired in transit' });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'ttl', ok: false, detail: 'TTL expired in transit' });
     end(w, h, skb, 'TTL_EXCEEDED', 'TTL expired in transit');
     sendIcmpError(w, h, skb, 11, 0);
     return;
@@ -284,7 +284,7 @@ function udpRcv(w: World, h: Host, skb: Skb): void {
   if (p.payload.frame && vxlanRcv(w, h, p, skb.id)) return;
   const sk = skb.sk ?? h.sockets.lookup('udp', { ip: p.src, port: p.l4.sport }, { ip: p.dst, port: p.l4.dport }, skb.iif);
   if (sk) {
-    w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: sk.describe(), app: sk.owner });
+    if (w.rec.enabled) w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: sk.describe(), app: sk.owner });
     sk.events.onData?.(sk, p.payload.text ?? '', p.payload.length);
     return;
   }
@@ -297,7 +297,7 @@ function icmpRcv(w: World, h: Host, skb: Skb): void {
   const l = p.l4;
   if (l.kind !== 'icmp') return;
   if (l.type === 8) {
-    w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: 'kernel icmp echo' });
+    if (w.rec.enabled) w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: 'kernel icmp echo' });
     const reply: Ipv4Packet = { version: 4, src: p.dst, dst: p.src, proto: IPPROTO.ICMP, ttl: 64, id: h.ipId++, tos: 0, l4: { kind: 'icmp', type: 0, code: 0, ...(l.id !== undefined ? { id: l.id } : {}), ...(l.seq !== undefined ? { seq: l.seq } : {}) }, payload: p.payload };
     ipLocalOut(w, h, reply, { by: 'kernel', why: 'echo reply' });
     return;
@@ -306,14 +306,14 @@ function icmpRcv(w: World, h: Host, skb: Skb): void {
     const inner = l.inner;
     const il = inner.l4 as { sport: number; dport: number };
     const sk = h.sockets.lookupEstablished('tcp', { ip: inner.dst, port: il.dport }, { ip: inner.src, port: il.sport });
-    w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: sk ? sk.describe() : 'no socket' });
+    if (w.rec.enabled) w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: sk ? sk.describe() : 'no socket' });
     if (sk) {
       const err = l.type === 3 ? (l.code === 3 || l.code === 2 ? 'ECONNREFUSED' : l.code === 0 || l.code === 9 ? 'ENETUNREACH' : 'EHOSTUNREACH') : 'EHOSTUNREACH';
       tcpIcmpError(w, h, sk, err, `ICMP ${summarize(p, skb.id).icmp?.text ?? ''} from ${formatIPv4(p.src)}`);
     }
     return;
   }
-  w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: 'kernel icmp' });
+  if (w.rec.enabled) w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: 'kernel icmp' });
 }
 
 // ---------------------------------------------------------------- answers the kernel sends
@@ -330,7 +330,7 @@ export function sendIcmpError(w: World, h: Host, orig: Skb, type: number, code: 
   }
   if (src === undefined) return;
   const icmp: Ipv4Packet = { version: 4, src, dst: p.src, proto: IPPROTO.ICMP, ttl: 64, id: h.ipId++, tos: 0xc0, l4: { kind: 'icmp', type, code, inner: { ...p, payload: { length: 0 } } }, payload: { length: 0 } };
-  w.emit({ kind: 'icmp-error', t: w.now, host: h.host, packet: summarize(icmp, 0), reason: `ICMP type ${type} code ${code} about packet #${orig.id}` });
+  if (w.rec.enabled) w.emit({ kind: 'icmp-error', t: w.now, host: h.host, packet: summarize(icmp, 0), reason: `ICMP type ${type} code ${code} about packet #${orig.id}` });
   ipLocalOut(w, h, icmp, { by: 'kernel', why: `ICMP error about packet #${orig.id}` });
 }
 

@@ -31,7 +31,7 @@ function arpSummary(a: ArpPacket, id: number): PacketSummary {
 export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: Skb): void {
   const iface = h.ifaces.get(dev);
   if (!iface || !iface.up) {
-    w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NO_LINK', reason: `device ${dev} is missing or down` });
+    if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NO_LINK', reason: `device ${dev} is missing or down` });
     return;
   }
   switch (iface.kind) {
@@ -49,7 +49,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
   }
   const mac = h.staticNeigh.get(dev)?.get(nexthop) ?? h.neigh.get(dev)?.get(nexthop);
   if (mac) {
-    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
     frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: skb.pkt }, skb.id);
     return;
   }
@@ -60,12 +60,12 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
   if (p) { p.skbs.push(skb); return; }
   const entry: Pending = { skbs: [skb], tries: 0 };
   byKey.set(key, entry);
-  w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: false, detail: `${formatIPv4(nexthop)} dev ${dev}: no neighbour entry, sending ARP request (INCOMPLETE)` });
+  if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: false, detail: `${formatIPv4(nexthop)} dev ${dev}: no neighbour entry, sending ARP request (INCOMPLETE)` });
   const solicit = (): void => {
     if (entry.tries >= ARP_RETRIES) {
       byKey.delete(key);
       for (const s of entry.skbs) {
-        w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(s.pkt, s.id), disposition: 'NEIGH_FAILED', reason: `no ARP reply for ${formatIPv4(nexthop)} on ${dev} after ${ARP_RETRIES} requests` });
+        if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(s.pkt, s.id), disposition: 'NEIGH_FAILED', reason: `no ARP reply for ${formatIPv4(nexthop)} on ${dev} after ${ARP_RETRIES} requests` });
         if (!s.local) sendIcmpError(w, h, s, 3, 1);
       }
       return;
@@ -112,12 +112,12 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     const peerIf = peerHost?.ifaces.get(iface.peer.iface);
     if (!peerHost || !peerIf) return;
     const lat = Math.max(1, Math.round(w.linkLatencyUs / 5));
-    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat, ...encapOf(frame) });
+    if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat, ...encapOf(frame) });
     w.sched.after(lat, () => frameRcv(w, peerHost, peerIf, frame, id));
     return;
   }
   if (!iface.segment) {
-    w.emit({ kind: 'end', t: w.now, host: h.host, packet: frameSummary(frame, id), disposition: 'NO_LINK', reason: `${iface.name} is not connected to anything` });
+    if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: frameSummary(frame, id), disposition: 'NO_LINK', reason: `${iface.name} is not connected to anything` });
     return;
   }
   const seg = w.segments.get(iface.segment);
@@ -128,7 +128,7 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     const oi = oh?.ifaces.get(m.iface);
     if (!oh || !oi || !oi.up) continue;
     if (frame.dst !== BROADCAST_MAC && frame.dst !== oi.mac) continue; // a learning switch delivers unicast to its owner only
-    w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs, ...encapOf(frame) });
+    if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs, ...encapOf(frame) });
     w.sched.after(seg.latencyUs, () => frameRcv(w, oh, oi, frame, id));
   }
 }
@@ -164,7 +164,7 @@ function arpRcv(w: World, h: Host, iface: Iface, a: ArpPacket): void {
   }
   if (!answer) return;
   neighLearn(w, h, iface.name, a.senderIp, a.senderMac);
-  w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'arp-reply', message: `${formatIPv4(a.targetIp)} is-at ${iface.mac} (${why})` });
+  if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'arp-reply', message: `${formatIPv4(a.targetIp)} is-at ${iface.mac} (${why})` });
   const reply: ArpPacket = { op: 'reply', senderMac: iface.mac, senderIp: a.targetIp, targetMac: a.senderMac, targetIp: a.senderIp };
   frameXmit(w, h, iface, { src: iface.mac, dst: a.senderMac, ethertype: 0x0806, arp: reply }, w.newPacketId());
 }
@@ -174,7 +174,7 @@ function vxlanXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): vo
   const innerMac = h.staticNeigh.get(iface.name)?.get(nexthop) ?? h.neigh.get(iface.name)?.get(nexthop);
   const vtep = innerMac ? h.fdb.get(iface.name)?.get(innerMac) : undefined;
   if (!vx || !innerMac || vtep === undefined) {
-    w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NEIGH_FAILED', reason: `${iface.name}: no neighbour/FDB entry for ${formatIPv4(nexthop)}` });
+    if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NEIGH_FAILED', reason: `${iface.name}: no neighbour/FDB entry for ${formatIPv4(nexthop)}` });
     return;
   }
   const frame: EthFrame = { src: iface.mac, dst: innerMac, ethertype: 0x0800, ip: skb.pkt };
@@ -207,7 +207,7 @@ export function vxlanRcv(w: World, h: Host, outer: Ipv4Packet, id: number): bool
   for (const i of h.ifaces.values()) {
     if (i.kind !== 'vxlan' || !i.vxlan || i.vxlan.dstport !== l.dport || !i.up) continue;
     const frame = outer.payload.frame;
-    w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'decap', message: `VXLAN vni ${i.vxlan.vni} from ${formatIPv4(outer.src)}: inner packet onto ${i.name}` });
+    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'decap', message: `VXLAN vni ${i.vxlan.vni} from ${formatIPv4(outer.src)}: inner packet onto ${i.name}` });
     if (frame.ip) {
       // The inner frame is addressed to this device; learn the sender's MAC as the kernel's FDB would.
       w.sched.after(1, () => ipRcv(w, h, i.name, frame.ip as Ipv4Packet, id));

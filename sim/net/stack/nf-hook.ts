@@ -49,7 +49,7 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
     if (stage === 'confirm') {
       if (skb.ct && !skb.ct.confirmed) {
         if (!h.conntrack.confirm(skb.ct, w.now)) return { ok: false, disposition: 'DROPPED', reason: 'conntrack confirm found a clashing entry (nf_conntrack insert failed)' };
-        w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'confirm', entry: ctInfo(skb) });
+        if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'confirm', entry: ctInfo(skb) });
       }
       continue;
     }
@@ -93,7 +93,7 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
   const rule = res.decidedBy ? { table: res.decidedBy.table, chain: res.decidedBy.chain, index: res.decidedBy.index, raw: res.decidedBy.raw, loc: res.decidedBy.loc } : undefined;
   const v = res.verdict;
   if (w.rec.enabled) {
-    w.emit({ kind: 'verdict', t: w.now, host: h.host, hook, table, chain: hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
+    if (w.rec.enabled) w.emit({ kind: 'verdict', t: w.now, host: h.host, hook, table, chain: hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
   }
   const withRule = <T extends object>(o: T): T & { rule?: RuleInfo } => (rule ? { ...o, rule } : o);
   switch (v.kind) {
@@ -118,15 +118,15 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
 function emitStep(w: World, h: Host, hook: Hook, s: NfStep): void {
   switch (s.kind) {
     case 'match':
-      w.emit({ kind: 'rule', t: w.now, host: h.host, hook, rule: { ...s.rule }, target: s.target, ...(s.effect !== undefined ? { effect: s.effect } : {}) });
+      if (w.rec.enabled) w.emit({ kind: 'rule', t: w.now, host: h.host, hook, rule: { ...s.rule }, target: s.target, ...(s.effect !== undefined ? { effect: s.effect } : {}) });
       return;
     case 'policy':
       return;
     case 'unsupported':
-      w.emit({ kind: 'unsupported', t: w.now, host: h.host, loc: s.rule.loc, message: `rule not evaluated (${s.what}); treated as not matching: ${s.rule.raw}` });
+      if (w.rec.enabled) w.emit({ kind: 'unsupported', t: w.now, host: h.host, loc: s.rule.loc, message: `rule not evaluated (${s.what}); treated as not matching: ${s.rule.raw}` });
       return;
     case 'log':
-      w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'LOG', message: `${s.prefix}`, loc: s.rule.loc });
+      if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'LOG', message: `${s.prefix}`, loc: s.rule.loc });
       return;
     default:
       assertNever(s, 'step');
@@ -137,7 +137,7 @@ function emitStep(w: World, h: Host, hook: Hook, s: NfStep): void {
 function tproxy(w: World, h: Host, skb: Skb, v: Extract<NfVerdict, { kind: 'TPROXY' }>, rule: RuleInfo | undefined): TableOutcome {
   const pp = ports(skb.pkt);
   const drop = (why: string): TableOutcome => {
-    w.emit({ kind: 'check', t: w.now, host: h.host, check: 'socket_on_forward', ok: false, detail: why });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'socket_on_forward', ok: false, detail: why });
     return rule ? { kind: 'DROP', rule } : { kind: 'DROP' };
   };
   if (!pp) return drop('TPROXY on a packet without ports');
@@ -163,7 +163,7 @@ function conntrackIn(w: World, h: Host, skb: Skb): HookOutcome | undefined {
   if (!h.conntrackOn) return undefined;
   if (skb.notrack) {
     skb.ctState = 'UNTRACKED';
-    w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'untracked', entry: { orig: '-', reply: '-', state: 'UNTRACKED', direction: 'ORIGINAL', status: [] } });
+    if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'untracked', entry: { orig: '-', reply: '-', state: 'UNTRACKED', direction: 'ORIGINAL', status: [] } });
     return undefined;
   }
   if (skb.ct) {
@@ -181,25 +181,25 @@ function conntrackIn(w: World, h: Host, skb: Skb): HookOutcome | undefined {
         skb.ct = hit.entry;
         skb.ctDir = hit.dir === 'ORIGINAL' ? 'REPLY' : 'ORIGINAL';
         skb.ctState = 'RELATED';
-        w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'found', entry: ctInfo(skb) });
+        if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'found', entry: ctInfo(skb) });
         return undefined;
       }
     }
     skb.ctState = 'INVALID';
-    w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'invalid', entry: { orig: summarize(skb.pkt, skb.id).src, reply: '-', state: 'INVALID', direction: 'ORIGINAL', status: [] } });
+    if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'invalid', entry: { orig: summarize(skb.pkt, skb.id).src, reply: '-', state: 'INVALID', direction: 'ORIGINAL', status: [] } });
     return undefined;
   }
   const r = h.conntrack.classify(skb.pkt, t, w.now);
   if ('invalidNoEntry' in r) {
     skb.ctState = 'INVALID';
-    w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'invalid', entry: { orig: formatTuple(t), reply: '-', state: 'INVALID', direction: 'ORIGINAL', status: [r.why] } });
+    if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'invalid', entry: { orig: formatTuple(t), reply: '-', state: 'INVALID', direction: 'ORIGINAL', status: [r.why] } });
     return undefined;
   }
   skb.ct = r.entry;
   skb.ctDir = r.dir;
   skb.ctState = r.state;
   h.conntrack.update(r.entry, r.dir, skb.pkt, w.now);
-  w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: r.isNew ? 'new' : r.invalid ? 'invalid' : 'found', entry: ctInfo(skb) });
+  if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: r.isNew ? 'new' : r.invalid ? 'invalid' : 'found', entry: ctInfo(skb) });
   return undefined;
 }
 
@@ -228,7 +228,7 @@ function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutc
     skb.pkt = after;
     const kind = nat ? natKind(nat.verdict.kind) : skb.ctDir === 'REPLY' ? (manip === 'dst' ? 'un-SNAT' : 'un-DNAT') : manip === 'dst' ? 'DNAT' : 'SNAT';
     const why = nat ? `first packet of the connection: ${nat.verdict.kind}` : skb.ctDir === 'REPLY' ? 'reply of a NATed connection, from its conntrack entry' : 'later packet of a NATed connection, from its conntrack entry';
-    w.emit({ kind: 'nat', t: w.now, host: h.host, hook, nat: kind, before: summarize(before, skb.id), after: summarize(after, skb.id), ...(nat?.rule ? { rule: nat.rule } : {}), why });
+    if (w.rec.enabled) w.emit({ kind: 'nat', t: w.now, host: h.host, hook, nat: kind, before: summarize(before, skb.id), after: summarize(after, skb.id), ...(nat?.rule ? { rule: nat.rule } : {}), why });
     if (manip === 'dst') return { ok: true, reroute: before.dst !== after.dst };
   }
   return { ok: true, reroute: false };
@@ -264,7 +264,7 @@ function bindNat(w: World, h: Host, hook: Hook, skb: Skb, ct: CtEntry, nat: Extr
       const src = out ? h.routing.selectAddr(out, nh) : undefined;
       const outIface = out ? h.ifaces.get(out) : undefined;
       const fallback = outIface && !outIface.addrs.some((a) => a.addr === src);
-      w.emit({ kind: 'check', t: w.now, host: h.host, check: 'masquerade_source', ok: src !== undefined, detail: src === undefined ? `no address on ${out ?? '?'} or any other device: packet dropped` : `inet_select_addr(${out}, ${formatIPv4(nh)}) = ${formatIPv4(src)}${fallback ? ` (${out} has no address of its own; taken from another device in creation order)` : ''}` });
+      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'masquerade_source', ok: src !== undefined, detail: src === undefined ? `no address on ${out ?? '?'} or any other device: packet dropped` : `inet_select_addr(${out}, ${formatIPv4(nh)}) = ${formatIPv4(src)}${fallback ? ` (${out} has no address of its own; taken from another device in creation order)` : ''}` });
       if (src === undefined) return fail('MASQUERADE_NO_ADDRESS', `MASQUERADE: no address to use on ${out ?? '?'}`);
       const range = { minIp: src, maxIp: src, ...(v.minPort !== undefined ? { minPort: v.minPort, maxPort: v.maxPort ?? v.minPort } : {}) };
       if (!setupNat(w, h, ct, 'src', range, { random: v.random, randomFully: v.randomFully })) return fail('DROPPED', 'MASQUERADE: no free tuple');

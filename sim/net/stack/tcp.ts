@@ -107,7 +107,7 @@ function sendSynAck(w: World, h: Host, child: Sock): void {
   child.timer = w.sched.after(INITIAL_RTO_US * 2 ** k, () => {
     if (child.state !== 'SYN_RECV') return;
     if (child.retrans >= h.sysctl.tcp_synack_retries) {
-      w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'synack-give-up', message: `request ${child.describe()} dropped after ${child.retrans + 1} SYN-ACKs` });
+      if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'synack-give-up', message: `request ${child.describe()} dropped after ${child.retrans + 1} SYN-ACKs` });
       h.sockets.unhash(child);
       child.state = 'CLOSED';
       return;
@@ -176,7 +176,7 @@ function fail(w: World, h: Host, sk: Sock, err: SocketError, why: string): void 
   if (sk.timer) sk.timer.cancelled = true;
   h.sockets.unhash(sk);
   sk.state = 'CLOSED';
-  w.emit({ kind: 'app', t: w.now, host: h.host, app: sk.owner, action: 'socket-error', message: `${err}: ${why} (${sk.describe()})` });
+  if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: sk.owner, action: 'socket-error', message: `${err}: ${why} (${sk.describe()})` });
   sk.events.onError?.(sk, err, why);
 }
 
@@ -200,7 +200,7 @@ export function tcpRcv(w: World, h: Host, skb: Skb): void {
     sendReset(w, h, skb, `no socket for ${formatIPv4(p.dst)}:${l.dport} (tcp_v4_send_reset)`);
     return;
   }
-  w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: sk.describe(), app: sk.owner });
+  if (w.rec.enabled) w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: sk.describe(), app: sk.owner });
   if (sk.state === 'LISTEN') { listenerRcv(w, h, sk, skb); return; }
   established(w, h, sk, skb);
 }
