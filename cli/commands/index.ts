@@ -2,6 +2,7 @@
 import type { Command } from '../io.js';
 
 export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
+  lab: () => import('./lab.js'),
   trace: () => import('./trace.js'),
   netpol: () => import('./netpol.js'),
 };

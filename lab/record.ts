@@ -1,0 +1,79 @@
+// Records the real captures kept in pcaps/: for each step, tcpdump on lb and worker02 (one interface
+// each, and `any` as Linux cooked v2) while each scenario request is sent a few times, then a note
+// file per capture saying how it was made. Run by `hoplab lab record <dir> --out pcaps/`.
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { release } from 'node:os';
+import { startCapture, type CaptureHandle } from './capture.js';
+import { Lab } from './lab.js';
+import { probe, type ProbeResult } from './probe.js';
+import { loadScenario } from './scenario.js';
+import { sleep, teardownAll } from './runtime.js';
+
+export interface RecordSpec {
+  readonly host: string;
+  readonly iface: string;
+}
+
+export const DEFAULT_RECORD_SPECS: readonly RecordSpec[] = [
+  { host: 'lb', iface: 'eth1' },
+  { host: 'lb', iface: 'any' },
+  { host: 'worker02', iface: 'eth0' },
+  { host: 'worker02', iface: 'any' },
+];
+
+export interface RecordedCapture { readonly file: string; readonly note: string; readonly bytes: number }
+
+function noteText(o: { file: string; scenario: string; step: number; title: string; host: string; iface: string; command: string; date: string; policy: boolean; requests: readonly ProbeResult[] }): string {
+  const lines = [
+    `# ${basename(o.file)}`,
+    '',
+    `- scenario: ${o.scenario}`,
+    `- step: ${o.step} (${o.title})`,
+    `- NetworkPolicy: ${o.policy ? 'applied, as in the scenario folder' : 'removed (--no-policy)'}`,
+    `- host: ${o.host}`,
+    `- interface: ${o.iface}${o.iface === 'any' ? ' (Linux cooked v2, LINUX_SLL2)' : ''}`,
+    `- command: \`${o.command}\``,
+    `- date: ${o.date}`,
+    `- kernel: Linux ${release()}`,
+    `- made by: \`hoplab lab record\` (lab/record.ts): real kernel, network namespaces, Debian's haproxy and nginx, iptables-nft`,
+    '',
+    'Requests sent while capturing (curl -m 2 from each client, one after another):',
+    '',
+    ...o.requests.map((r) => `- ${r.from} -> ${r.to}: ${r.tries.map((t) => `${t.outcome}${t.loggedClientIp ? ` (nginx logged ${t.loggedClientIp})` : ''}${t.server ? ` via ${t.server}` : ''}`).join(', ')}`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export async function recordCaptures(dir: string, outDir: string, opts: { steps?: readonly number[]; tries?: number; policy?: boolean; specs?: readonly RecordSpec[]; log?: (s: string) => void } = {}): Promise<RecordedCapture[]> {
+  const sc = loadScenario(dir);
+  const steps = opts.steps ?? sc.topology.steps.map((_, i) => i);
+  const policy = opts.policy ?? true;
+  const out: RecordedCapture[] = [];
+  try {
+    const lab = await Lab.up(dir, { step: 0, policy });
+    for (const step of steps) {
+      await lab.advanceTo(step);
+      const caps: { spec: RecordSpec; h: CaptureHandle; file: string }[] = [];
+      for (const spec of opts.specs ?? DEFAULT_RECORD_SPECS) {
+        const file = join(outDir, `${sc.topology.name}-step${step}-${spec.host}-${spec.iface}.pcap`);
+        caps.push({ spec, h: await startCapture(spec.host, spec.iface, file), file });
+      }
+      const results: ProbeResult[] = [];
+      for (const r of sc.topology.requests) results.push(await probe({ from: r.from, to: r.to, tries: opts.tries ?? 2 }));
+      await sleep(300);
+      const date = new Date().toISOString();
+      for (const c of caps) {
+        const { bytes } = await c.h.stop();
+        const note = c.file.replace(/\.pcap$/, '.md');
+        writeFileSync(note, noteText({ file: c.file, scenario: sc.topology.name, step, title: sc.topology.steps[step]?.title ?? '', host: c.spec.host, iface: c.spec.iface, command: c.h.command, date, policy, requests: results }));
+        out.push({ file: c.file, note, bytes });
+        opts.log?.(`${c.file} (${bytes} bytes)`);
+      }
+    }
+  } finally {
+    await teardownAll();
+  }
+  return out;
+}

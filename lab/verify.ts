@@ -1,0 +1,72 @@
+// `hoplab lab verify`: every step and variant of a scenario, the simulator's prediction beside
+// what the kernel did, request by request. The simulator is a parameter (LabSimulator): the lab
+// does not depend on the engine's internals, and verify reports plainly when no simulator is given.
+// Outcomes are compared as counts (HAProxy's round robin may start on either server) and logged
+// client addresses as sets.
+import { Lab } from './lab.js';
+import { probe, type ProbeResult } from './probe.js';
+import { loadScenario } from './scenario.js';
+import { teardownAll } from './runtime.js';
+
+export interface SimRequest {
+  readonly dir: string;
+  readonly step: number;
+  readonly variant?: string;
+  readonly policy: boolean;
+  readonly from: string;
+  readonly to: string;
+  readonly tries: number;
+}
+
+/** What the engine must provide: the same JSON as `lab probe`, for the same request. */
+export type LabSimulator = (req: SimRequest) => Promise<ProbeResult>;
+
+export interface VerifyRow {
+  readonly target: string;
+  readonly from: string;
+  readonly to: string;
+  readonly kernel: ProbeResult;
+  readonly simulated: ProbeResult;
+  readonly agree: boolean;
+  readonly differences: readonly string[];
+}
+
+export function compareResults(kernel: ProbeResult, sim: ProbeResult): string[] {
+  const diffs: string[] = [];
+  for (const k of ['ok', 'timeout', 'reset', 'refused'] as const) {
+    if (kernel.summary[k] !== sim.summary[k]) diffs.push(`${k}: kernel ${kernel.summary[k]}, simulator ${sim.summary[k]}`);
+  }
+  const ips = (r: ProbeResult): string => [...new Set(r.tries.flatMap((t) => (t.loggedClientIp !== undefined ? [t.loggedClientIp] : [])))].sort().join(',');
+  if (ips(kernel) !== ips(sim)) diffs.push(`nginx logged: kernel {${ips(kernel)}}, simulator {${ips(sim)}}`);
+  return diffs;
+}
+
+export async function verify(dir: string, simulate: LabSimulator, opts: { tries?: number; policy?: boolean; log?: (s: string) => void } = {}): Promise<VerifyRow[]> {
+  const sc = loadScenario(dir);
+  const tries = opts.tries ?? 4;
+  const policy = opts.policy ?? true;
+  const rows: VerifyRow[] = [];
+  const run = async (target: string, step: number, variant?: string): Promise<void> => {
+    for (const r of sc.topology.requests) {
+      const kernel = await probe({ from: r.from, to: r.to, tries });
+      const simulated = await simulate({ dir: sc.dir, step, ...(variant !== undefined ? { variant } : {}), policy, from: r.from, to: r.to, tries });
+      const differences = compareResults(kernel, simulated);
+      rows.push({ target, from: r.from, to: r.to, kernel, simulated, agree: differences.length === 0, differences });
+      opts.log?.(`${target} ${r.from} -> ${r.to}: ${differences.length === 0 ? 'agree' : differences.join('; ')}`);
+    }
+  };
+  try {
+    const lab = await Lab.up(dir, { step: 0, policy });
+    for (let s = 0; s < Math.max(1, sc.topology.steps.length); s++) {
+      await lab.advanceTo(s);
+      await run(`step ${s}`, s);
+    }
+    for (const v of sc.topology.variants) {
+      await Lab.up(dir, { variant: v.name, policy });
+      await run(`variant ${v.name}`, v.base, v.name);
+    }
+  } finally {
+    await teardownAll();
+  }
+  return rows;
+}
