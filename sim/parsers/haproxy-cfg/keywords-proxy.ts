@@ -217,7 +217,7 @@ export function applyProxyKeyword(p: ProxyBuilder, words: readonly Word[], d: Di
       const nm = arg(1);
       if (!nm) { out.push(diag('error', at(kw), `'acl' expects a name and a criterion`, { expected: 'acl <name> <criterion> [flags] [values]' })); return; }
       if (!/^[A-Za-z0-9_.:-]+$/.test(nm.text)) { out.push(diag('error', at(nm), `invalid ACL name '${nm.text}'`)); return; }
-      const r = parseAclBody(nm.text, words.slice(2), d, nm.column + nm.text.length + 1);
+      const r = parseAclBody(nm.text, words.slice(2), d, words[2]?.column ?? nm.column + nm.text.length);
       if (r.error) { out.push(diag('error', at({ text: '', column: r.error.column }), r.error.message, r.error.expected ? { expected: r.error.expected } : {})); return; }
       if (r.acl) p.acls.push(r.acl);
       return;
