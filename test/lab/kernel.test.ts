@@ -1,0 +1,78 @@
+// The ICTSC scenario on the real kernel: steps 0-4 in hoplab-* namespaces with real haproxy, nginx
+// and iptables-nft, checked against the scenario table (shared/scenarios/ictsc2020-nodeport-source-ip.md).
+// Runs only as root on Linux with the lab's programs installed; otherwise skipped with the reason.
+import { afterAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../lab/lab.js';
+import { probe, type ProbeResult } from '../../lab/probe.js';
+import { environmentProblem, listLabNamespaces, teardownAll } from '../../lab/runtime.js';
+
+const DIR = new URL('../../topologies/ictsc2020-nodeport-source-ip', import.meta.url).pathname;
+const TO = '192.168.0.1:30080';
+const problem = environmentProblem();
+if (problem) console.log(`test/lab/kernel.test.ts skipped: ${problem}`);
+
+const ips = (r: ProbeResult): (string | undefined)[] => r.tries.map((t) => t.loggedClientIp);
+
+describe.skipIf(problem !== undefined)('ICTSC scenario on the real kernel', () => {
+  afterAll(async () => { await teardownAll(); });
+
+  it('without NetworkPolicy: nginx logs what the scenario table says, step by step', async () => {
+    const lab = await Lab.up(DIR, { step: 0, policy: false });
+    try {
+      // Step 0: HAProxy connects from lb; kube-proxy masquerades. worker01's requests cross the tunnel
+      // (masqueraded to its tunnel address); worker02's are delivered locally (the node IP, E15).
+      const s0 = await probe({ from: 'host01', to: TO, tries: 4 });
+      expect(s0.summary.ok).toBe(4);
+      expect(new Set(ips(s0))).toEqual(new Set(['172.20.5.0', '172.16.0.12']));
+      for (let i = 1; i < 4; i++) expect(ips(s0)[i]).not.toBe(ips(s0)[i - 1]); // alternately
+      expect(s0.tries.every((t) => t.httpStatus === 200)).toBe(true);
+
+      await lab.advanceTo(1); // externalTrafficPolicy: Local
+      const s1 = await probe({ from: 'host01', to: TO, tries: 4 });
+      expect(s1.summary).toEqual({ ok: 2, timeout: 2, reset: 0, refused: 0 });
+      expect(s1.tries.filter((t) => t.outcome === 'ok').map((t) => t.loggedClientIp)).toEqual(['172.16.0.254', '172.16.0.254']);
+      expect(s1.tries.filter((t) => t.outcome === 'timeout').every((t) => t.server === undefined || t.server === 'k8s1')).toBe(true);
+
+      await lab.advanceTo(2); // usesrc clientip, no DIVERT
+      for (const from of ['host01', 'host02']) {
+        const s2 = await probe({ from, to: TO, tries: 2 });
+        expect(s2.summary.timeout).toBe(2);
+        expect(ips(s2).every((x) => x === undefined)).toBe(true);
+      }
+
+      await lab.advanceTo(3); // DIVERT + policy routing
+      const s3 = await probe({ from: 'host01', to: TO, tries: 4 });
+      expect(s3.summary).toEqual({ ok: 2, timeout: 2, reset: 0, refused: 0 });
+      expect(s3.tries.filter((t) => t.outcome === 'ok').every((t) => t.loggedClientIp === '192.168.0.10' && t.server === 'k8s2')).toBe(true);
+
+      await lab.advanceTo(4); // two replicas, one per worker
+      expect(lab.info.pods.map((p) => p.node).sort()).toEqual(['worker01', 'worker02']);
+      const s4 = await probe({ from: 'host01', to: TO, tries: 4 });
+      expect(s4.summary.ok).toBe(4);
+      expect(ips(s4).every((x) => x === '192.168.0.10')).toBe(true);
+      const h2 = await probe({ from: 'host02', to: TO, tries: 2 });
+      expect(h2.summary.ok).toBe(2);
+      expect(ips(h2).every((x) => x === '192.168.0.20')).toBe(true);
+    } finally {
+      await teardownAll();
+    }
+  }, 300_000);
+
+  it('with the scenario NetworkPolicy: host01 only gets in at steps 3 (half) and 4; host02 never', async () => {
+    const lab = await Lab.up(DIR, { step: 0, policy: true });
+    try {
+      const expected: Record<number, { host01: number; host02: number }> = { 0: { host01: 0, host02: 0 }, 1: { host01: 0, host02: 0 }, 2: { host01: 0, host02: 0 }, 3: { host01: 1, host02: 0 }, 4: { host01: 2, host02: 0 } };
+      for (let step = 0; step <= 4; step++) {
+        await lab.advanceTo(step);
+        const h1 = await probe({ from: 'host01', to: TO, tries: 2 });
+        const h2 = await probe({ from: 'host02', to: TO, tries: 2 });
+        expect({ step, ok: h1.summary.ok }).toEqual({ step, ok: expected[step]?.host01 });
+        expect({ step, ok: h2.summary.ok, timeout: h2.summary.timeout }).toEqual({ step, ok: 0, timeout: 2 });
+        if (h1.summary.ok > 0) expect(h1.tries.filter((t) => t.outcome === 'ok').every((t) => t.loggedClientIp === '192.168.0.10')).toBe(true);
+      }
+    } finally {
+      await teardownAll();
+    }
+    expect(listLabNamespaces()).toEqual([]);
+  }, 300_000);
+});
