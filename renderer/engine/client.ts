@@ -21,6 +21,7 @@ export interface WorkerLike {
   terminate(): void;
 }
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Pending = { resolve: (r: EngineResponse) => void; reject: (e: Error) => void; onEvents?: RunCallbacks['onEvents'] };
 
 export class EngineClient {
@@ -61,7 +62,7 @@ export class EngineClient {
     });
   }
 
-  private request(req: Omit<EngineRequest, 'id'>, onEvents?: RunCallbacks['onEvents']): { id: number; done: Promise<EngineResponse> } {
+  private request(req: DistributiveOmit<EngineRequest, 'id'>, onEvents?: RunCallbacks['onEvents']): { id: number; done: Promise<EngineResponse> } {
     const id = this.nextId++;
     const done = new Promise<EngineResponse>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, ...(onEvents ? { onEvents } : {}) });

@@ -49,7 +49,7 @@ export function GraphView(): React.JSX.Element {
   useEffect(() => {
     ensureFcose();
     if (!host.current) return;
-    const cy = cytoscape({ container: host.current, style: graphStyle(false), wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 4, boxSelectionEnabled: false });
+    const cy = cytoscape({ container: host.current, style: graphStyle(false), minZoom: 0.2, maxZoom: 4, boxSelectionEnabled: false });
     cyRef.current = cy;
     cy.on('tap', 'node', (e) => {
       const n = e.target;
@@ -98,6 +98,11 @@ export function GraphView(): React.JSX.Element {
     let last = 0;
     let activeHost: string | undefined;
     const tm: Timer = timer((elapsed) => {
+      const started = performance.now();
+      frame(elapsed);
+      window.__hoplabFrameWork?.push(performance.now() - started);
+    });
+    const frame = (elapsed: number): void => {
       const dt = last === 0 ? 16 : elapsed - last;
       last = elapsed;
       const st = appStore.getState();
@@ -145,7 +150,7 @@ export function GraphView(): React.JSX.Element {
         if (cur !== undefined) cy.getElementById(hostId(cur)).addClass('active');
         activeHost = cur;
       }
-    });
+    };
     return () => tm.stop();
   }, []);
 

@@ -9,6 +9,19 @@ import { useT } from '../i18n/index.js';
 import { CATEGORIES } from '../state/trace-index.js';
 import { SUCCESS } from '../engine/sim-types.js';
 
+
+const ICONS = {
+  rewind: 'M4 4h2v12H4zM16 4v12L7 10z',
+  back: 'M10 4v12L2 10zM18 4v12l-8-6z',
+  play: 'M5 3v14l12-7z',
+  pause: 'M5 3h4v14H5zM11 3h4v14h-4z',
+  forward: 'M2 4v12l8-6zM10 4v12l8-6z',
+} as const;
+
+function Icon({ d }: { d: string }): React.JSX.Element {
+  return <svg width="16" height="16" viewBox="0 0 20 20" aria-hidden="true"><path d={d} fill="currentColor" /></svg>;
+}
+
 export function Controls(): React.JSX.Element {
   const t = useT();
   const playing = useApp((s) => s.playing);
@@ -23,10 +36,10 @@ export function Controls(): React.JSX.Element {
   return (
     <div className="controls" role="toolbar" aria-label={t('controls.timeline')}>
       <div className="row">
-        <button type="button" data-testid="rewind" disabled={!has} title={t('controls.rewind')} aria-label={t('controls.rewind')} onClick={st.rewind}>⏮</button>
-        <button type="button" data-testid="step-back" disabled={!has} title={t('controls.stepBack')} aria-label={t('controls.stepBack')} onClick={st.stepBack}>⏪</button>
-        <button type="button" data-testid="play" className="primary" disabled={!has} title={playing ? t('controls.pause') : t('controls.play')} aria-label={playing ? t('controls.pause') : t('controls.play')} onClick={st.togglePlay}>{playing ? '⏸' : '▶'}</button>
-        <button type="button" data-testid="step-forward" disabled={!has} title={t('controls.stepForward')} aria-label={t('controls.stepForward')} onClick={st.stepForward}>⏩</button>
+        <button type="button" data-testid="rewind" disabled={!has} title={t('controls.rewind')} aria-label={t('controls.rewind')} onClick={st.rewind}><Icon d={ICONS.rewind} /></button>
+        <button type="button" data-testid="step-back" disabled={!has} title={t('controls.stepBack')} aria-label={t('controls.stepBack')} onClick={st.stepBack}><Icon d={ICONS.back} /></button>
+        <button type="button" data-testid="play" className="primary" disabled={!has} title={playing ? t('controls.pause') : t('controls.play')} aria-label={playing ? t('controls.pause') : t('controls.play')} onClick={st.togglePlay}><Icon d={playing ? ICONS.pause : ICONS.play} /></button>
+        <button type="button" data-testid="step-forward" disabled={!has} title={t('controls.stepForward')} aria-label={t('controls.stepForward')} onClick={st.stepForward}><Icon d={ICONS.forward} /></button>
         <label className="inline">
           {t('controls.speed')}
           <select value={speed} onChange={(e) => st.setSpeed(Number(e.target.value))}>

@@ -7,7 +7,6 @@ import { useT } from '../i18n/index.js';
 import { describeEvent, eventWhere } from '../i18n/describe-event.js';
 import { SUCCESS, type TraceEvent } from '../engine/sim-types.js';
 
-const ROW = 24;
 
 function rowClass(e: TraceEvent): string {
   if (e.kind === 'end') return SUCCESS.includes(e.disposition) ? 'ev-ok' : 'ev-drop';
@@ -22,6 +21,7 @@ export function EventList(): React.JSX.Element {
   const index = useApp((s) => s.index);
   const visible = useApp((s) => s.visible);
   const cursor = useApp((s) => s.cursor);
+  const ROW = useApp((s) => (s.presentation ? 32 : 24));
   const box = useRef<HTMLDivElement>(null);
   const [scroll, setScroll] = useState(0);
   const [height, setHeight] = useState(240);
@@ -43,7 +43,7 @@ export function EventList(): React.JSX.Element {
     const top = k * ROW;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
-  }, [cursor, visible]);
+  }, [cursor, visible, ROW]);
 
   if (!index || visible.length === 0) return <section className="panel events"><h2>{t('panel.events')}</h2><p className="muted">{t('events.empty')}</p></section>;
   const first = Math.max(0, Math.floor(scroll / ROW) - 5);

@@ -84,7 +84,7 @@ export async function folderFromDirectoryEntry(dir: FsDirEntry): Promise<FolderF
 
 export function asDirectoryEntry(item: DataTransferItem): FsDirEntry | undefined {
   const e = (item as DataTransferItem & { webkitGetAsEntry?: () => FsEntry | null }).webkitGetAsEntry?.();
-  return e && e.isDirectory ? (e as FsDirEntry) : undefined;
+  return e && e.isDirectory ? (e as unknown as FsDirEntry) : undefined;
 }
 
 /** A folder granted by the Electron shell, read file by file through the bridge. */

@@ -19,7 +19,7 @@ export const DISPLAY_US_PER_SECOND = 200;
 
 export interface RunForm {
   readonly step: number;
-  readonly variant?: string;
+  readonly variant?: string | undefined;
   readonly from: string;
   readonly to: string;
   readonly proto: Proto;
@@ -36,22 +36,22 @@ export interface Outcome {
 }
 
 export interface AppState {
-  readonly folder?: FolderFiles;
-  readonly model?: ScenarioModel;
+  readonly folder?: FolderFiles | undefined;
+  readonly model?: ScenarioModel | undefined;
   readonly pods: readonly HostModel[];
   readonly diagnostics: readonly Diagnostic[];
-  readonly capabilities?: Capabilities;
+  readonly capabilities?: Capabilities | undefined;
   readonly status: 'idle' | 'opening' | 'running' | 'error';
-  readonly message?: string;
+  readonly message?: string | undefined;
 
   readonly form: RunForm;
-  readonly runId?: number;
+  readonly runId?: number | undefined;
 
   readonly events: readonly TraceEvent[];
-  readonly index?: TraceIndex;
-  readonly warp?: Warp;
+  readonly index?: TraceIndex | undefined;
+  readonly warp?: Warp | undefined;
   readonly visible: readonly number[];
-  readonly result?: SimulateResult;
+  readonly result?: SimulateResult | undefined;
   readonly outcomes: readonly Outcome[];
 
   readonly time: number;
@@ -60,11 +60,11 @@ export interface AppState {
   readonly speed: number;
 
   readonly hidden: ReadonlySet<Category>;
-  readonly selectedNode?: string;
+  readonly selectedNode?: string | undefined;
   readonly language: Language;
   readonly presentation: boolean;
   readonly panels: Readonly<Record<Panel, boolean>>;
-  readonly config?: { readonly file: string; readonly line?: number };
+  readonly config?: { readonly file: string; readonly line?: number } | undefined;
 }
 
 export interface AppActions {
@@ -133,17 +133,17 @@ export function createAppStore(init: Partial<AppState> = {}): AppStore {
       set({
         folder, model, diagnostics, pods: [], status: 'idle', events: [], index: undefined, warp: undefined, visible: [], result: undefined, outcomes: [],
         ...initialPlayback, selectedNode: undefined, config: undefined,
-        form: { ...get().form, step: 0, variant: undefined, from: req?.from ?? firstClient, to: req?.to ?? '', tries: 1 } as RunForm,
-      } as Partial<AppState>);
+        form: { ...get().form, step: 0, variant: undefined, from: req?.from ?? firstClient, to: req?.to ?? '', tries: 1 },
+      });
     },
     setPods: (pods, diagnostics) => set(diagnostics ? { pods, diagnostics: mergeDiagnostics(get().diagnostics, diagnostics) } : { pods }),
-    fail: (message) => set({ status: 'error', message, runId: undefined } as Partial<AppState>),
+    fail: (message) => set({ status: 'error', message, runId: undefined }),
     setForm: (patch) => {
       const f = { ...get().form, ...patch } as RunForm & { variant?: string };
       if ('step' in patch && !('variant' in patch)) delete f.variant;
       set({ form: f });
     },
-    runStarted: (runId) => set({ status: 'running', runId, message: undefined, events: [], result: undefined, ...traceState([], get().hidden), ...initialPlayback } as Partial<AppState>),
+    runStarted: (runId) => set({ status: 'running', runId, message: undefined, events: [], result: undefined, ...traceState([], get().hidden), ...initialPlayback }),
     appendEvents: (offset, events) => {
       const cur = get().events;
       const next = offset === cur.length ? [...cur, ...events] : [...cur.slice(0, offset), ...events];
@@ -154,9 +154,9 @@ export function createAppStore(init: Partial<AppState> = {}): AppStore {
       const f = s.form;
       const outcome: Outcome = { client: result.from || f.from, to: result.to || f.to, step: f.variant ?? String(f.step), mode: f.mode, result };
       const outcomes = [...s.outcomes.filter((o) => !(o.client === outcome.client && o.step === outcome.step && o.to === outcome.to && o.mode === outcome.mode)), outcome];
-      set({ status: 'idle', runId: undefined, result, outcomes } as Partial<AppState>);
+      set({ status: 'idle', runId: undefined, result, outcomes });
     },
-    loadTrace: (events, result) => set({ events, ...traceState(events, get().hidden), ...initialPlayback, result, status: 'idle' } as Partial<AppState>),
+    loadTrace: (events, result) => set({ events, ...traceState(events, get().hidden), ...initialPlayback, result, status: 'idle' }),
 
     play: () => {
       const s = get();
@@ -211,7 +211,7 @@ export function createAppStore(init: Partial<AppState> = {}): AppStore {
       const visible = s.index ? visibleIndices(s.index, hidden) : [];
       set({ hidden, visible, cursor: lastVisibleAtOrBefore(visible, s.cursor, -1) });
     },
-    selectNode: (selectedNode) => set({ selectedNode } as Partial<AppState>),
+    selectNode: (selectedNode) => set({ selectedNode }),
     setLanguage: (language) => set({ language }),
     setPresentation: (presentation) => set({ presentation }),
     togglePanel: (p) => set({ panels: { ...get().panels, [p]: !get().panels[p] } }),

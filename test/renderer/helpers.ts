@@ -1,0 +1,17 @@
+// Shared by the renderer tests: the fixture trace and tiny event builders.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Trace, TraceEvent, PacketSummary } from '../../sim/index.js';
+
+export function fixtureTrace(): Trace {
+  return JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/step3.trace.json', import.meta.url)), 'utf8')) as Trace;
+}
+
+export function pkt(id: number, src: string, dst: string, extra: Partial<PacketSummary> = {}): PacketSummary {
+  return { id, src, dst, proto: 'tcp', sport: 1000 + id, dport: 80, flags: 'SYN', length: 60, ...extra };
+}
+
+type Input = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'seq'> : never) : never;
+export function seqd(events: Input[]): TraceEvent[] {
+  return events.map((e, i) => ({ ...e, seq: i }) as TraceEvent);
+}
