@@ -21,7 +21,7 @@ import { emptyRuleset, type Ruleset } from '../net/netfilter/ruleset.js';
 import { makeNetfilterOps, needsConntrack } from './netfilter-ops.js';
 import { makeRoutingOps, type RoutingHolder } from './routing-ops.js';
 import { applySysctl } from './sysctl.js';
-import type { FileKind, StepChange, Topology, TopoHost } from './topology.js';
+import type { FileKind, StepChange, Topology, TopoHost, TopoIface } from './topology.js';
 
 export interface ScenarioFiles {
   /** A file's text by its path relative to the topology folder, or undefined when missing. */
@@ -129,54 +129,94 @@ export function buildWorld(topo: Topology, files: ScenarioFiles, o: BuildOptions
   return { world, hosts, diagnostics, k8sChanges };
 }
 
-function buildHost(world: World, th: TopoHost, diagnostics: Diagnostic[]): HostSetup {
+/** A namespace with only `lo` (127.0.0.1/8), as `ip netns add` plus `ip link set lo up` makes it. */
+export function newHostSetup(world: World, name: string, label: string, kind: 'host' | 'pod'): HostSetup {
   const sysctl = defaultNsSysctl();
   const holder: RoutingHolder = { state: createRoutingState() };
   const ifaces = new Map<string, Iface>();
-  const host = newHost(th.name, th.name, 'host', sysctl, makeRoutingOps(holder, { sysctl, ifaces }));
-  // Share one interface map between the host and its routing view.
-  const addIface = (i: Iface): void => { ifaces.set(i.name, i); host.ifaces.set(i.name, i); };
-  addIface({ name: 'lo', index: 1, kind: 'loopback', mac: '00:00:00:00:00:00' as Iface['mac'], up: true, mtu: 65536, addrs: [{ addr: ipv4('127.0.0.1'), prefix: 8, scope: 'host', secondary: false }], sysctl: { ...DEFAULT_IFACE_SYSCTL } });
-  let index = 2;
+  const host = newHost(name, label, kind, sysctl, makeRoutingOps(holder, { sysctl, ifaces }));
+  const lo: Iface = { name: 'lo', index: 1, kind: 'loopback', mac: '00:00:00:00:00:00' as Iface['mac'], up: true, mtu: 65536, addrs: [{ addr: ipv4('127.0.0.1'), prefix: 8, scope: 'host', secondary: false }], sysctl: { ...DEFAULT_IFACE_SYSCTL } };
+  ifaces.set('lo', lo);
+  host.ifaces.set('lo', lo);
+  // The routing view and the host share the interface map through these two references.
+  (host as { ifaces: Map<string, Iface> }).ifaces = ifaces;
+  world.addHost(host);
+  return { host, routing: holder, ruleset: emptyRuleset(), files: {}, scripts: [] };
+}
+
+export interface IfaceSpec {
+  readonly name: string;
+  readonly kind: Iface['kind'];
+  readonly mac?: Iface['mac'];
+  readonly up?: boolean;
+  readonly mtu?: number;
+  readonly link?: string;
+  readonly peer?: { readonly ns: string; readonly iface: string };
+  readonly addresses: readonly { readonly addr: IPv4; readonly prefix: number; readonly loc?: SourceLocation; readonly text?: string }[];
+  readonly vxlan?: TopoIface['vxlan'];
+  readonly ipip?: TopoIface['ipip'];
+  readonly sysctl?: Partial<Iface['sysctl']>;
+  readonly loc?: SourceLocation;
+}
+
+/** `ip link add` + `ip address add` + `ip link set up`: the device, its addresses and the kernel's routes for them. */
+export function addInterface(world: World, s: HostSetup, spec: IfaceSpec, diagnostics: Diagnostic[]): Iface | undefined {
+  const host = s.host;
+  const loc = spec.loc ?? { file: '(generated)', line: 1 };
+  if (host.ifaces.has(spec.name)) { diagnostics.push(diag('error', loc, `${host.name}: interface ${spec.name} exists already`, { expected: 'a unique interface name' })); return undefined; }
+  const up = spec.up ?? true;
+  const ch = addLink(s.routing.state, spec.name, { up });
+  s.routing.state = ch.state;
+  if (!ch.ok) { diagnostics.push(diag('error', loc, `${spec.name}: ${ch.error.message}`)); return undefined; }
+  const mac = spec.mac ?? (spec.vxlan?.local !== undefined ? macFor(`vtep/${formatIPv4(spec.vxlan.local)}/${spec.vxlan.vni}`) : macFor(`${host.name}/${spec.name}`));
+  const index = Math.max(...[...host.ifaces.values()].map((i) => i.index)) + 1;
+  const iface: Iface = { name: spec.name, index, kind: spec.kind, mac, up, mtu: spec.mtu ?? 1500, addrs: [], sysctl: { ...host.sysctl.default, ...spec.sysctl } };
+  if (spec.peer) iface.peer = spec.peer;
+  if (spec.vxlan) {
+    const vx = spec.vxlan;
+    iface.vxlan = { vni: vx.vni, dstport: vx.dstport, learning: false, ...(vx.local !== undefined ? { local: vx.local } : {}), ...(vx.dev !== undefined ? { dev: vx.dev } : {}) };
+    // Static neighbour + FDB entries for each peer, as Calico programs them (no ARP over the tunnel).
+    const neigh = new Map<number, Iface['mac']>();
+    const fdb = new Map<string, IPv4>();
+    for (const peer of vx.peers) {
+      const pmac = macFor(`vtep/${formatIPv4(peer.vtep)}/${vx.vni}`);
+      neigh.set(peer.nexthop, pmac);
+      fdb.set(pmac, peer.vtep);
+    }
+    host.staticNeigh.set(spec.name, neigh);
+    host.fdb.set(spec.name, fdb);
+  }
+  if (spec.ipip) iface.ipip = { ...spec.ipip };
+  if (spec.link !== undefined) {
+    iface.segment = spec.link;
+    world.segment(spec.link).members.push({ host: host.name, iface: spec.name });
+  }
+  host.ifaces.set(spec.name, iface);
+  for (const a of spec.addresses) {
+    const r = addAddress(s.routing.state, { dev: spec.name, addr: a.addr, prefix: a.prefix });
+    s.routing.state = r.state;
+    if (!r.ok) diagnostics.push(diag('error', a.loc ?? loc, `${a.text ?? `${formatIPv4(a.addr)}/${a.prefix}`}: ${r.error.message}`, { expected: 'an address the kernel accepts' }));
+  }
+  syncAddrs(s);
+  return iface;
+}
+
+function syncAddrs(s: HostSetup): void {
+  for (const i of s.host.ifaces.values()) {
+    if (i.kind === 'loopback') continue;
+    i.addrs = s.routing.state.addrs.filter((x) => x.iface === i.name).map((x) => ({ addr: x.addr, prefix: x.prefix, scope: x.scope, secondary: x.secondary }));
+  }
+}
+
+function buildHost(world: World, th: TopoHost, diagnostics: Diagnostic[]): HostSetup {
+  const setup = newHostSetup(world, th.name, th.name, 'host');
   for (const ti of th.interfaces) {
     if (ti.name === 'lo') { diagnostics.push(diag('error', ti.loc, 'lo is created by the kernel; do not list it', { expected: 'another interface name' })); continue; }
-    const ch = addLink(holder.state, ti.name, { up: ti.up });
-    holder.state = ch.state;
-    if (!ch.ok) { diagnostics.push(diag('error', ti.loc, `${ti.name}: ${ch.error.message}`)); continue; }
-    const mac = ti.vxlan?.local !== undefined ? macFor(`vtep/${formatIPv4(ti.vxlan.local)}/${ti.vxlan.vni}`) : macFor(`${th.name}/${ti.name}`);
-    const iface: Iface = { name: ti.name, index: index++, kind: ti.kind, mac, up: ti.up, mtu: ti.mtu ?? 1500, addrs: [], sysctl: { ...sysctl.default } };
-    if (ti.vxlan) {
-      const vx = ti.vxlan;
-      iface.vxlan = { vni: vx.vni, dstport: vx.dstport, learning: false, ...(vx.local !== undefined ? { local: vx.local } : {}), ...(vx.dev !== undefined ? { dev: vx.dev } : {}) };
-      // Static neighbour + FDB entries for each peer, as Calico programs them (no ARP over the tunnel).
-      const neigh = new Map<number, Iface['mac']>();
-      const fdb = new Map<string, IPv4>();
-      for (const peer of vx.peers) {
-        const mac = macFor(`vtep/${formatIPv4(peer.vtep)}/${vx.vni}`);
-        neigh.set(peer.nexthop, mac);
-        fdb.set(mac, peer.vtep);
-      }
-      host.staticNeigh.set(ti.name, neigh);
-      host.fdb.set(ti.name, fdb);
-    }
-    if (ti.ipip) iface.ipip = { ...ti.ipip };
-    if (ti.link !== undefined) {
-      iface.segment = ti.link;
-      world.segment(ti.link).members.push({ host: th.name, iface: ti.name });
-    }
-    addIface(iface);
-    for (const a of ti.addresses) {
-      const r = addAddress(holder.state, { dev: ti.name, addr: a.addr, prefix: a.prefix });
-      holder.state = r.state;
-      if (!r.ok) diagnostics.push(diag('error', a.loc, `${a.text}: ${r.error.message}`, { expected: 'an address the kernel accepts' }));
-    }
-    iface.addrs = holder.state.addrs.filter((x) => x.iface === ti.name).map((x) => ({ addr: x.addr, prefix: x.prefix, scope: x.scope, secondary: x.secondary }));
+    addInterface(world, setup, { name: ti.name, kind: ti.kind, up: ti.up, ...(ti.mtu !== undefined ? { mtu: ti.mtu } : {}), ...(ti.link !== undefined ? { link: ti.link } : {}), addresses: ti.addresses, ...(ti.vxlan ? { vxlan: ti.vxlan } : {}), ...(ti.ipip ? { ipip: ti.ipip } : {}), loc: ti.loc }, diagnostics);
   }
-  for (const s of th.sysctls) diagnostics.push(...applySysctl(sysctl, ifaces, s.value.key, s.value.value, s.loc));
-  const setup: HostSetup = { host, routing: holder, ruleset: emptyRuleset(), files: {}, scripts: [] };
+  for (const sc of th.sysctls) diagnostics.push(...applySysctl(setup.host.sysctl, setup.host.ifaces, sc.value.key, sc.value.value, sc.loc));
   for (const r of th.routes) runIpLine(setup, 'route', r.value, r.loc, diagnostics);
   for (const r of th.rules) runIpLine(setup, 'rule', r.value, r.loc, diagnostics);
-  world.addHost(host);
   return setup;
 }
 
@@ -195,11 +235,14 @@ function applyIp(s: HostSetup, cmd: Parameters<typeof applyIpCommand>[1], diagno
   const r = applyIpCommand(s.routing.state, cmd);
   s.routing.state = r.state;
   if (!r.ok) diagnostics.push(errorDiagnostic(cmd, r.error));
-  // Addresses may have changed (ip address add): keep the interface view in step.
-  for (const i of s.host.ifaces.values()) {
-    if (i.kind === 'loopback') continue;
-    i.addrs = s.routing.state.addrs.filter((x) => x.iface === i.name).map((x) => ({ addr: x.addr, prefix: x.prefix, scope: x.scope, secondary: x.secondary }));
-  }
+  syncAddrs(s); // `ip address add` may have changed them
+}
+
+/** Applies `ip ...` command text (routes, rules, addresses) to a namespace. */
+export function runIpText(s: HostSetup, text: string, file: string, diagnostics: Diagnostic[]): void {
+  const parsed = parseIpCommands(text, { file });
+  diagnostics.push(...parsed.diagnostics);
+  for (const cmd of parsed.value) applyIp(s, cmd, diagnostics);
 }
 
 function loadHostFiles(s: HostSetup, th: TopoHost, files: ScenarioFiles, diagnostics: Diagnostic[]): void {
