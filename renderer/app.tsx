@@ -16,9 +16,15 @@ import { chooseFolder, setLanguage, setPresentation, Toolbar } from './panels/to
 import { openFolder, openTraceFile, run, selectStep } from './app-controller.js';
 import { asDirectoryEntry, folderFromDirectoryEntry } from './sources/folder-sources.js';
 
+const TOGGLES = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'file']);
+
+/** Keys go to the control in focus when it takes text (or a list); toggles keep Space for themselves. */
 function isTyping(e: KeyboardEvent): boolean {
   const el = e.target as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+  if (!el) return false;
+  if (el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' || el.isContentEditable) return true;
+  if (el.tagName === 'INPUT') return !TOGGLES.has((el as HTMLInputElement).type) || e.key === ' ';
+  return el.tagName === 'BUTTON' && e.key === ' ';
 }
 
 let savedPanels: Readonly<Record<Panel, boolean>> | undefined;

@@ -38,6 +38,10 @@ export function EventList(): React.JSX.Element {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    if (cursor < 0) {
+      el.scrollTop = 0;
+      return;
+    }
     const k = visible.indexOf(cursor);
     if (k < 0) return;
     const top = k * ROW;
