@@ -4,11 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { release } from 'node:os';
-import { startCapture, type CaptureHandle } from './capture.js';
+import { resolveNs, startCapture, type CaptureHandle } from './capture.js';
 import { Lab } from './lab.js';
 import { probe, type ProbeResult } from './probe.js';
 import { loadScenario } from './scenario.js';
-import { sleep, teardownAll } from './runtime.js';
+import { runCommand, sleep, teardownAll } from './runtime.js';
+
 
 export interface RecordSpec {
   readonly host: string;
@@ -24,7 +25,13 @@ export const DEFAULT_RECORD_SPECS: readonly RecordSpec[] = [
 
 export interface RecordedCapture { readonly file: string; readonly note: string; readonly bytes: number }
 
-function noteText(o: { file: string; scenario: string; step: number; title: string; host: string; iface: string; command: string; date: string; policy: boolean; requests: readonly ProbeResult[] }): string {
+/** `ifindex: name` of the namespace's interfaces: Linux cooked v2 records the ifindex, which only means something in that namespace. */
+export function interfaceIndexes(ns: string): string {
+  const r = runCommand({ ns, argv: ['ip', '-o', 'link', 'show'], note: 'interface indexes for the capture note' }, { check: false });
+  return r.stdout.split('\n').flatMap((l) => { const m = /^(\d+): ([^:@]+)/.exec(l); return m ? [`${m[1]}=${m[2]}`] : []; }).join(', ');
+}
+
+function noteText(o: { file: string; ifindexes: string; scenario: string; step: number; title: string; host: string; iface: string; command: string; date: string; policy: boolean; requests: readonly ProbeResult[] }): string {
   const lines = [
     `# ${basename(o.file)}`,
     '',
@@ -33,6 +40,7 @@ function noteText(o: { file: string; scenario: string; step: number; title: stri
     `- NetworkPolicy: ${o.policy ? 'applied, as in the scenario folder' : 'removed (--no-policy)'}`,
     `- host: ${o.host}`,
     `- interface: ${o.iface}${o.iface === 'any' ? ' (Linux cooked v2, LINUX_SLL2)' : ''}`,
+    `- interface indexes in the host's namespace: ${o.ifindexes}${o.iface === 'any' ? ' (tcpdump -r elsewhere prints names from its own namespace for these indexes)' : ''}`,
     `- command: \`${o.command}\``,
     `- date: ${o.date}`,
     `- kernel: Linux ${release()}`,
@@ -67,7 +75,7 @@ export async function recordCaptures(dir: string, outDir: string, opts: { steps?
       for (const c of caps) {
         const { bytes } = await c.h.stop();
         const note = c.file.replace(/\.pcap$/, '.md');
-        writeFileSync(note, noteText({ file: c.file, scenario: sc.topology.name, step, title: sc.topology.steps[step]?.title ?? '', host: c.spec.host, iface: c.spec.iface, command: c.h.command, date, policy, requests: results }));
+        writeFileSync(note, noteText({ file: c.file, ifindexes: interfaceIndexes(resolveNs(c.spec.host)), scenario: sc.topology.name, step, title: sc.topology.steps[step]?.title ?? '', host: c.spec.host, iface: c.spec.iface, command: c.h.command, date, policy, requests: results }));
         out.push({ file: c.file, note, bytes });
         opts.log?.(`${c.file} (${bytes} bytes)`);
       }

@@ -133,7 +133,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
       mkdirSync(String(a.flags.out), { recursive: true });
       const release = guardSignals(io);
       try {
-        const caps = await recordCaptures(dir, resolve(String(a.flags.out)), { ...(a.flags.tries !== undefined ? { tries: a.flags.tries as number } : {}), policy: a.flags['no-policy'] !== true, log: (s) => io.stdout.write(`${s}\n`) });
+        const caps = await recordCaptures(dir, String(a.flags.out), { ...(a.flags.tries !== undefined ? { tries: a.flags.tries as number } : {}), policy: a.flags['no-policy'] !== true, log: (s) => io.stdout.write(`${s}\n`) });
         io.stdout.write(`${caps.length} captures written\n`);
         return 0;
       } finally { release(); }
