@@ -50,6 +50,10 @@ export function onKey(e: KeyboardEvent): void {
     e.preventDefault();
     s.stepBack();
   } else if (e.key === 'Home') s.rewind();
+  else if (e.key === 'End') {
+    const last = s.visible[s.visible.length - 1];
+    if (last !== undefined) s.setCursor(last);
+  }
   else if (/^[0-9]$/.test(e.key)) {
     const n = Number(e.key);
     if (s.model && n < s.model.steps.length) {

@@ -2,7 +2,7 @@
 // ipc-handlers, menu, recent) to Electron's objects. One window, the renderer served from app://hoplab
 // out of the bundle with a strict CSP header, file I/O only through the validated IPC handlers.
 
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent } from 'electron';
 import { promises as fs, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EVENTS, type Language } from '../shared/ipc-contract.js';
@@ -16,7 +16,6 @@ const HERE = __dirname; // dist/electron when bundled
 const RENDERER_DIR = resolve(HERE, '..', 'renderer');
 const PRELOAD = join(HERE, 'preload.cjs');
 const DEFAULT_SCENARIO = 'ictsc2020-nodeport-source-ip';
-const HELP_URL = 'https://github.com/hoplab/hoplab/blob/main/docs/app.md';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -44,7 +43,7 @@ function rebuildMenu(): void {
         rebuildMenu();
         send(EVENTS.menuCommand, { command: 'set-language', language: l });
       },
-      showHelp: () => void shell.openExternal(HELP_URL),
+      showHelp: () => send(EVENTS.menuCommand, { command: 'show-help' }),
     },
   )));
 }
