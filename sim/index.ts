@@ -24,3 +24,9 @@ export * from './model/k8s/index.js';
 export * from './apps/netpol/index.js';
 export * as kubeProxy from './apps/kube-proxy/index.js';
 export { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type RenderedRules } from './apps/kube-proxy/index.js';
+
+// Scenarios: load, build a step, simulate requests.
+export { loadScenario, buildScenario, type Scenario, type ScenarioWorld, type RunOptions } from './scenario/scenario.js';
+export { simulate, runTries, SimulateError, type SimulateOptions, type SimulateResult, type TryResult, type Outcomes } from './scenario/simulate.js';
+export type { ClusterState, PlacedPod } from './scenario/cluster.js';
+export { curl, type CurlResult, type CurlOutcome } from './apps/curl/curl.js';

@@ -4,5 +4,6 @@ import type { Command } from '../io.js';
 export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   lab: () => import('./lab.js'),
   trace: () => import('./trace.js'),
+  simulate: () => import('./simulate.js'),
   netpol: () => import('./netpol.js'),
 };

@@ -97,6 +97,17 @@ export interface NfEnv {
   socketLookup(opts: { readonly nowildcard: boolean }): SocketLookupResult;
   /** `-m statistic --mode random`: asks the chooser, so `explore` can branch. */
   readonly chooser: Chooser;
+  /**
+   * A chain whose contents a modelled agent evaluates instead of rules (the CNI's policy chains):
+   * a jump to it asks this, and undefined means "walk the chain's rules as usual".
+   */
+  readonly delegate?: (chain: string) => DelegatedVerdict | undefined;
+}
+
+export interface DelegatedVerdict {
+  readonly verdict: 'ACCEPT' | 'DROP' | 'RETURN';
+  /** What decided, for the trace (e.g. the NetworkPolicy verdict and its rule). */
+  readonly effect: string;
 }
 
 export type RejectWith =

@@ -105,6 +105,12 @@ export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv)
     }
     rule.counters.packets += 1;
     rule.counters.bytes += env.packet.length;
+    const delegated = outcome.kind === 'jump' ? env.delegate?.(outcome.chain) : undefined;
+    if (delegated) {
+      steps.push({ kind: 'match', rule: ref, target: targetName(rule), effect: [...effects, delegated.effect].join('; ') });
+      if (delegated.verdict === 'RETURN') continue;
+      return { verdict: { kind: delegated.verdict }, decidedBy: ref, steps };
+    }
     const effect = [...effects, ...('effect' in outcome && outcome.effect ? [outcome.effect] : [])].join('; ');
     steps.push(effect ? { kind: 'match', rule: ref, target: targetName(rule), effect } : { kind: 'match', rule: ref, target: targetName(rule) });
     switch (outcome.kind) {

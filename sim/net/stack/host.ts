@@ -4,7 +4,7 @@
 
 import type { IPv4 } from '../../core/ip.js';
 import type { FibQuery, FibResult } from '../routing/api.js';
-import type { AddrType, Hook, NfEnv, Table, TableResult } from '../netfilter/api.js';
+import type { AddrType, DelegatedVerdict, Hook, NfEnv, Table, TableResult } from '../netfilter/api.js';
 import type { Iface, NsSysctl } from '../../model/netns.js';
 import { ConntrackTable } from '../conntrack/table.js';
 import { SocketTable } from '../sockets/socket.js';
@@ -53,6 +53,8 @@ export interface Host {
   readonly fdb: Map<string, Map<string, IPv4>>;
   ipId: number;
   nextEphemeral: number;
+  /** Chains a modelled agent evaluates (the CNI's policy chain), by table/chain name. */
+  readonly delegates: Map<string, (env: NfEnv) => DelegatedVerdict | undefined>;
 }
 
 export function newHost(name: string, host: string, kind: 'host' | 'pod', sysctl: NsSysctl, routing: RoutingOps): Host {
@@ -72,6 +74,7 @@ export function newHost(name: string, host: string, kind: 'host' | 'pod', sysctl
     fdb: new Map(),
     ipId: 1,
     nextEphemeral: 0,
+    delegates: new Map(),
   };
 }
 

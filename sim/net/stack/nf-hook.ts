@@ -293,7 +293,7 @@ function makeEnv(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hook
   const pp = ports(p);
   const l = p.l4;
   const ct = skb.ct;
-  return {
+  const env: NfEnv = {
     host: h.host,
     hook,
     table,
@@ -330,7 +330,9 @@ function makeEnv(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hook
     addrType: (ip, dev) => h.routing.addrType(ip, dev),
     socketLookup: (o) => socketLookup(h, skb, o.nowildcard),
     chooser: w.chooser,
+    ...(h.delegates.size ? { delegate: (chain: string) => h.delegates.get(`${table}/${chain}`)?.(env) } : {}),
   };
+  return env;
 }
 
 /** xt_socket's lookup (socket_match): established first, then a listener; wildcard listeners only with --nowildcard. */

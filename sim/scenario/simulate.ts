@@ -1,0 +1,130 @@
+// `hoplab simulate`: tries of `curl -m <s> http://ip:port/` from a client, one after another in
+// one world (so HAProxy's round-robin position carries from try to try, as in a real HAProxy),
+// with what curl saw, which server HAProxy chose, and the client address nginx logged.
+// `explore` re-runs the same deterministic tries for every combination of choices (kube-proxy's
+// statistic rules, scheduler ties, and HAProxy's round-robin position before the first try, taken
+// as unknown) and sums exact probabilities.
+
+import { exploreAll, randomChooser, type Chooser } from '../core/choice.js';
+import { seededRng } from '../core/rng.js';
+import { formatIPv4 } from '../core/ip.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { Recorder } from '../trace/recorder.js';
+import { curl, type CurlOutcome } from '../apps/curl/curl.js';
+import { parseTarget } from './probe.js';
+import { buildScenario, type Scenario, type ScenarioWorld } from './scenario.js';
+
+export interface SimulateOptions {
+  readonly step?: number;
+  readonly variant?: string;
+  readonly noPolicy?: boolean;
+  readonly from: string;
+  readonly to: string;
+  readonly path?: string;
+  readonly tries?: number;
+  readonly maxTimeS?: number;
+  readonly explore?: boolean;
+  readonly seed?: number;
+  readonly recorder?: Recorder;
+}
+
+export interface TryResult {
+  readonly outcome: CurlOutcome;
+  readonly httpStatus?: number;
+  readonly server?: string;
+  readonly loggedClientIp?: string;
+  readonly elapsedMs: number;
+  /** What curl printed on stderr (empty on success). */
+  readonly curl?: string;
+}
+
+export type Outcomes = Record<CurlOutcome, number>;
+
+export interface SimulateResult {
+  readonly step: number;
+  readonly variant?: string;
+  readonly from: string;
+  readonly to: string;
+  readonly tries: readonly TryResult[];
+  readonly summary: Outcomes;
+  readonly probabilities?: Outcomes;
+  /** nginx's log lines written during the tries. */
+  readonly nginxLog?: readonly string[];
+  readonly paths?: number;
+}
+
+export class SimulateError extends Error {
+  constructor(message: string, readonly diagnostics: readonly Diagnostic[] = []) {
+    super(message);
+  }
+}
+
+function zero(): Outcomes {
+  return { ok: 0, timeout: 0, reset: 0, refused: 0 };
+}
+
+/** One run of all tries in one world. */
+export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unknownRoundRobin: boolean): { tries: TryResult[]; log: string[]; world: ScenarioWorld } {
+  const sw = buildScenario(sc, {
+    ...(o.step !== undefined ? { step: o.step } : {}), ...(o.variant !== undefined ? { variant: o.variant } : {}),
+    ...(o.noPolicy ? { noPolicy: true } : {}), seed: o.seed ?? 1, chooser, ...(o.recorder ? { recorder: o.recorder } : {}), unknownRoundRobin,
+  });
+  const errors = sw.allDiagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new SimulateError(`the scenario has ${errors.length} error(s)`, errors);
+  const host = sw.world.hosts.get(o.from);
+  if (!host || host.kind !== 'host') throw new SimulateError(`no host "${o.from}" (hosts: ${sc.topology.hosts.map((h) => h.name).join(', ')})`);
+  const target = parseTarget(o.to);
+  if (typeof target === 'string') throw new SimulateError(target);
+  const w = sw.world;
+  const tries: TryResult[] = [];
+  const log: string[] = [];
+  const clientIp = host.routing.lookup({ dst: target.ip, iif: 'lo', mark: 0 });
+  for (let i = 0; i < (o.tries ?? 1); i++) {
+    const start = w.now;
+    const logFrom = sw.cluster.nginxLog.length;
+    let done = false;
+    let result: TryResult | undefined;
+    curl(w, host, { to: target, path: o.path ?? '/', maxTimeS: o.maxTimeS ?? 2 }, (r) => {
+      done = true;
+      const src = clientIp.ok ? host.routing.sourceFor(target.ip, clientIp) : undefined;
+      const client = src !== undefined && r.localPort !== undefined ? `${formatIPv4(src)}:${r.localPort}` : undefined;
+      const choices = [...sw.haproxy.values()].flatMap((h) => h.choices).filter((c) => c.client === client);
+      const last = choices[choices.length - 1];
+      result = { outcome: r.outcome, ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}), ...(last ? { server: last.server } : {}), elapsedMs: r.elapsedMs, ...(r.stderr ? { curl: r.stderr } : {}) };
+    });
+    const limit = start + ((o.maxTimeS ?? 2) + 1) * 1_000_000;
+    while (!done && w.now < limit) w.sched.run(Math.min(limit, w.now + 10_000));
+    // Let the close handshake and the log lines settle before the next try starts.
+    w.sched.run(w.now + 100_000);
+    const entries = sw.cluster.nginxLog.slice(logFrom);
+    for (const e of entries) log.push(e.line);
+    const access = entries.find((e) => !e.error);
+    if (result) tries.push(access ? { ...(result as TryResult), loggedClientIp: access.remoteAddr } : (result as TryResult));
+  }
+  return { tries, log, world: sw };
+}
+
+export function simulate(sc: Scenario, o: SimulateOptions): SimulateResult {
+  const base = { step: o.step ?? 0, ...(o.variant !== undefined ? { variant: o.variant } : {}), from: o.from, to: o.to };
+  if (!o.explore) {
+    const r = runTries(sc, o, randomChooser(seededRng((o.seed ?? 1) ^ 0x5bd1e995)), false);
+    const summary = zero();
+    for (const t of r.tries) summary[t.outcome]++;
+    return { ...base, tries: r.tries, summary, nginxLog: r.log };
+  }
+  const n = o.tries ?? 1;
+  let first: ReturnType<typeof runTries> | undefined;
+  const paths = exploreAll((c) => {
+    const { recorder: _unused, ...quiet } = o;
+    const r = runTries(sc, quiet, c, true);
+    first ??= r;
+    return r.tries;
+  });
+  const probabilities = zero();
+  for (const p of paths) for (const t of p.result) probabilities[t.outcome] += p.p / n;
+  for (const k of Object.keys(probabilities) as (keyof Outcomes)[]) probabilities[k] = Math.round(probabilities[k] * 1e12) / 1e12;
+  const tries = first?.tries ?? [];
+  const summary = zero();
+  for (const t of tries) summary[t.outcome]++;
+  return { ...base, tries, summary, probabilities, paths: paths.length, nginxLog: first?.log ?? [] };
+}
