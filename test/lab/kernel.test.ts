@@ -1,6 +1,9 @@
 // The ICTSC scenario on the real kernel: steps 0-4 in hoplab-* namespaces with real haproxy, nginx
 // and iptables-nft, checked against the scenario table (shared/scenarios/ictsc2020-nodeport-source-ip.md).
 // Runs only as root on Linux with the lab's programs installed; otherwise skipped with the reason.
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../lab/lab.js';
 import { probe, type ProbeResult } from '../../lab/probe.js';
@@ -75,4 +78,47 @@ describe.skipIf(problem !== undefined)('ICTSC scenario on the real kernel', () =
     }
     expect(listLabNamespaces()).toEqual([]);
   }, 300_000);
+
+  it('beyond the write-up: policy placed after KUBE-FORWARD is bypassed for NodePort traffic delivered on the pod node', async () => {
+    await Lab.up(DIR, { step: 0, policy: true, placement: 'after-kube-forward' });
+    try {
+      for (const from of ['host01', 'host02']) {
+        const r = await probe({ from, to: TO, tries: 4 });
+        // via worker02 (the pod's node): masquerade-marked, accepted by KUBE-FORWARD before the policy;
+        // via worker01: the packet reaches worker02 through the tunnel unmarked and meets the policy.
+        expect(r.summary).toEqual({ ok: 2, timeout: 2, reset: 0, refused: 0 });
+        expect(r.tries.filter((t) => t.outcome === 'ok').every((t) => t.server === 'k8s2' && t.loggedClientIp === '172.16.0.12')).toBe(true);
+      }
+    } finally {
+      await teardownAll();
+    }
+  }, 120_000);
+
+  it('beyond the write-up: with policy Cluster, usesrc clientip and DIVERT, host01 passes the policy on the pod node and nginx logs the node IP', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoplab-variant-'));
+    try {
+      cpSync(DIR, dir, { recursive: true });
+      appendFileSync(join(dir, 'topology.yaml'), `
+variants:
+  cluster-divert:
+    base: 0
+    title: usesrc clientip and DIVERT, externalTrafficPolicy Cluster
+    changes:
+      - replace: { host: lb, file: haproxy, with: steps/2-haproxy.cfg }
+      - run: { host: lb, script: steps/3-divert.sh }
+`);
+      await Lab.up(dir, { variant: 'cluster-divert', policy: true });
+      const h1 = await probe({ from: 'host01', to: TO, tries: 4 });
+      // The policy check (filter FORWARD) sits between kube-proxy's DNAT and its SNAT: on worker02 it
+      // still sees 192.168.0.10; the masquerade to the node IP comes after it. Requests through
+      // worker01 arrive already masqueraded to 172.20.5.0 and are dropped.
+      expect(h1.summary).toEqual({ ok: 2, timeout: 2, reset: 0, refused: 0 });
+      expect(h1.tries.filter((t) => t.outcome === 'ok').every((t) => t.server === 'k8s2' && t.loggedClientIp === '172.16.0.12')).toBe(true);
+      const h2 = await probe({ from: 'host02', to: TO, tries: 2 });
+      expect(h2.summary.timeout).toBe(2);
+    } finally {
+      await teardownAll();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
