@@ -23,11 +23,12 @@ export interface Palette {
   readonly flash: string;
   readonly drop: string;
   readonly encap: string;
+  readonly active: string;
 }
 
 export const PALETTES: Readonly<Record<'normal' | 'contrast', Palette>> = {
-  normal: { token: '#4cc9f0', tokenReply: '#f7b801', tokenArp: '#9b9bb0', selected: '#ffffff', text: '#e8ecf4', textBg: 'rgba(10,14,22,0.85)', flash: '#ff8c42', drop: '#ff4d6d', encap: '#b388ff' },
-  contrast: { token: '#00e5ff', tokenReply: '#ffd600', tokenArp: '#ffffff', selected: '#ffffff', text: '#ffffff', textBg: '#000000', flash: '#ff9100', drop: '#ff1744', encap: '#ea80fc' },
+  normal: { token: '#4cc9f0', tokenReply: '#f7b801', tokenArp: '#9b9bb0', selected: '#ffffff', text: '#e8ecf4', textBg: 'rgba(10,14,22,0.85)', flash: '#ff8c42', drop: '#ff4d6d', encap: '#b388ff', active: '#ffd166' },
+  contrast: { token: '#00e5ff', tokenReply: '#ffd600', tokenArp: '#ffffff', selected: '#ffffff', text: '#ffffff', textBg: '#000000', flash: '#ff9100', drop: '#ff1744', encap: '#ea80fc', active: '#ffff00' },
 };
 
 export interface FrameInput {
@@ -35,6 +36,8 @@ export interface FrameInput {
   readonly flashes: readonly Flash[];
   readonly drops: readonly Drop[];
   readonly selectedPacket: number;
+  /** The host of the event under the playhead, ringed. */
+  readonly activeHost: string | undefined;
   readonly palette: Palette;
   readonly scale: number; // 1 normal, ~1.6 presentation
   /** Client addresses, to colour replies apart from requests. */
@@ -88,6 +91,17 @@ export function drawFrame(ctx: CanvasRenderingContext2D, width: number, height: 
   const P = f.palette;
   ctx.font = `${Math.round(11 * s)}px ui-monospace, SFMono-Regular, Menlo, monospace`;
   ctx.textBaseline = 'middle';
+
+  if (f.activeHost !== undefined) {
+    const p = pos.position(hostId(f.activeHost));
+    if (p) {
+      ctx.strokeStyle = P.active;
+      ctx.lineWidth = 3 * s;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, 24 * s, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+  }
 
   for (const d of f.drops) {
     const p = pos.position(hostId(d.host));

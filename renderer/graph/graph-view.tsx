@@ -1,12 +1,13 @@
 // The topology view: cytoscape for the static graph (pan, zoom, selection, addresses on hover) and a
-// canvas above it for the packets (renderer/animation). The frame loop is a d3 timer: it advances the
+// canvas above it for everything that changes while playing (renderer/animation), so playback never
+// makes cytoscape redraw the graph. The frame loop is a d3 timer: it advances the
 // playhead while playing and redraws the moving layer every frame.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import cytoscape, { type Core } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import { timer, type Timer } from 'd3';
-import { buildElements, hostId, type GraphBuild } from './elements.js';
+import { buildElements, type GraphBuild } from './elements.js';
 import { graphStyle } from './style.js';
 import { appStore, useApp } from '../state/store.js';
 import { dropsUpTo, natFlashes, tokensAt } from '../state/selectors.js';
@@ -96,7 +97,6 @@ export function GraphView(): React.JSX.Element {
   // The frame loop: advance the playhead, then draw tokens, flashes and drops.
   useEffect(() => {
     let last = 0;
-    let activeHost: string | undefined;
     const tm: Timer = timer((elapsed) => {
       const started = performance.now();
       frame(elapsed);
@@ -143,13 +143,7 @@ export function GraphView(): React.JSX.Element {
       const flashes = natFlashes(s.index, s.time, s.cursor, FLASH_US);
       const drops = dropsUpTo(s.index, s.cursor, s.hidden);
       const clientAddrs = new Set((s.model?.hosts ?? []).filter((x) => x.role === 'client').flatMap((x) => x.interfaces.flatMap((i) => i.addresses.map((a) => a.split('/')[0] as string))));
-      drawFrame(ctx, w, h, { tokens, flashes, drops, selectedPacket: s.cursor >= 0 ? (s.index.packetOf[s.cursor] as number) : -1, palette: PALETTES[s.presentation ? 'contrast' : 'normal'], scale: s.presentation ? 1.6 : 1, clientAddrs }, positions);
-      const cur = s.cursor >= 0 ? s.index.hostOf[s.cursor] : undefined;
-      if (cur !== activeHost) {
-        if (activeHost !== undefined) cy.getElementById(hostId(activeHost)).removeClass('active');
-        if (cur !== undefined) cy.getElementById(hostId(cur)).addClass('active');
-        activeHost = cur;
-      }
+      drawFrame(ctx, w, h, { tokens, flashes, drops, activeHost: s.cursor >= 0 ? s.index.hostOf[s.cursor] : undefined, selectedPacket: s.cursor >= 0 ? (s.index.packetOf[s.cursor] as number) : -1, palette: PALETTES[s.presentation ? 'contrast' : 'normal'], scale: s.presentation ? 1.6 : 1, clientAddrs }, positions);
     };
     return () => tm.stop();
   }, []);

@@ -4,7 +4,8 @@
 import { appStore, useApp } from '../state/store.js';
 import { useT, type T } from '../i18n/index.js';
 import { accessLog } from '../state/selectors.js';
-import { sourceLineage, type LineageHop } from '../state/lineage.js';
+import { useMemo } from 'react';
+import { sourceLineage, tries, type LineageHop } from '../state/lineage.js';
 
 function why(h: LineageHop, t: T): string {
   const who = h.kubeProxy ? t('lineage.kubeProxy') : h.why === 'replaced' || h.why === 'preserved' ? h.detail.split(':')[0] ?? '' : t('lineage.rule');
@@ -33,8 +34,15 @@ export function OutcomePanel(): React.JSX.Element {
   const outcomes = useApp((s) => s.outcomes);
   const index = useApp((s) => s.index);
   const cursor = useApp((s) => s.cursor);
-  const log = index ? accessLog(index) : [];
-  const lineage = index ? sourceLineage(index, Math.max(cursor, 0)) : [];
+  const log = useMemo(() => (index ? accessLog(index) : []), [index]);
+  // The lineage only changes when the playhead moves into another try.
+  const tryStart = useMemo(() => {
+    const starts = index ? tries(index)?.starts ?? [] : [];
+    let k = 0;
+    for (const s of starts) if (s <= cursor) k = s;
+    return k;
+  }, [index, cursor]);
+  const lineage = useMemo(() => (index ? sourceLineage(index, tryStart) : []), [index, tryStart]);
   return (
     <section className="panel outcome" data-testid="outcome" aria-label={t('panel.outcome')}>
       <h2>{t('panel.outcome')}</h2>
