@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../lab/lab.js';
 import { probe, type ProbeResult } from '../../lab/probe.js';
-import { environmentProblem, listLabNamespaces, teardownAll } from '../../lab/runtime.js';
+import { environmentProblem, listLabNamespaces, runCommand, teardownAll } from '../../lab/runtime.js';
+import { sysctlCmd } from '../../lab/net-plan.js';
+import { startCapture } from '../../lab/capture.js';
+import { readTcpPackets } from './pcap-read.js';
 
 const DIR = new URL('../../topologies/ictsc2020-nodeport-source-ip', import.meta.url).pathname;
 const TO = '192.168.0.1:30080';
@@ -116,6 +119,37 @@ variants:
       expect(h1.tries.filter((t) => t.outcome === 'ok').every((t) => t.server === 'k8s2' && t.loggedClientIp === '172.16.0.12')).toBe(true);
       const h2 = await probe({ from: 'host02', to: TO, tries: 2 });
       expect(h2.summary.timeout).toBe(2);
+    } finally {
+      await teardownAll();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('step 2: the backend SYN-ACK reaches lb but is not forwarded to the client; with tcp_early_demux=0 it is, and host01 resets it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoplab-cap-'));
+    try {
+      await Lab.up(DIR, { step: 2, policy: false });
+      const inside = await startCapture('lb', 'eth1', join(dir, 'in.pcap'));
+      const outside = await startCapture('lb', 'eth0', join(dir, 'out.pcap'));
+      const r = await probe({ from: 'host01', to: TO, tries: 2 });
+      await inside.stop();
+      await outside.stop();
+      expect(r.summary.timeout).toBe(2);
+      const synAck = (p: { syn: boolean; ack: boolean; src: string; dst: string }): boolean => p.syn && p.ack && p.dst === '192.168.0.10' && p.src.startsWith('172.16.0.');
+      // worker02 answers HAProxy's transparent SYN (worker01 drops it: no local endpoint) ...
+      expect(readTcpPackets(join(dir, 'in.pcap')).filter(synAck).length).toBeGreaterThan(0);
+      // ... and lb forwards none of those answers toward host01 while HAProxy's socket still waits for it.
+      expect(readTcpPackets(join(dir, 'out.pcap')).filter(synAck)).toEqual([]);
+
+      // With early demux off on lb, the same answers are forwarded and host01 resets them; curl still times out.
+      runCommand(sysctlCmd('hoplab-lb', 'net.ipv4.tcp_early_demux', '0', 'test'));
+      const out2 = await startCapture('lb', 'eth0', join(dir, 'out2.pcap'));
+      const r2 = await probe({ from: 'host01', to: TO, tries: 2 });
+      await out2.stop();
+      expect(r2.summary.timeout).toBe(2);
+      const pk = readTcpPackets(join(dir, 'out2.pcap'));
+      expect(pk.filter(synAck).length).toBeGreaterThan(0);
+      expect(pk.some((p) => p.rst && p.src === '192.168.0.10' && p.dst.startsWith('172.16.0.'))).toBe(true);
     } finally {
       await teardownAll();
       rmSync(dir, { recursive: true, force: true });
