@@ -30,3 +30,4 @@ export { loadScenario, buildScenario, type Scenario, type ScenarioWorld, type Ru
 export { simulate, runTries, SimulateError, type SimulateOptions, type SimulateResult, type TryResult, type Outcomes } from './scenario/simulate.js';
 export type { ClusterState, PlacedPod } from './scenario/cluster.js';
 export { curl, type CurlResult, type CurlOutcome } from './apps/curl/curl.js';
+export { tellStory, sourceLineage } from './trace/story.js';

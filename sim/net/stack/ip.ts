@@ -161,7 +161,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     const sk = h.sockets.lookupEstablished('tcp', { ip: skb.pkt.src, port: l.sport }, { ip: skb.pkt.dst, port: l.dport });
     if (sk) {
       skb.sk = sk;
-      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'early_demux', ok: true, detail: `tcp_v4_early_demux found ${sk.describe()} and attached it to the packet` });
+      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'early_demux', ok: true, detail: `tcp_v4_early_demux found ${sk.describe()} and attached it to the packet` });
     }
   }
   if (skb.loopback && skb.route) {
@@ -174,7 +174,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
   const eff = iface ? effectiveSysctl(h, iface) : undefined;
   const martian = martianReason(p, eff?.route_localnet === 1, dev);
   if (martian) {
-    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'martian', ok: false, detail: martian });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'martian', ok: false, detail: martian });
     end(w, h, skb, 'MARTIAN', martian);
     return;
   }
@@ -185,13 +185,13 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     return;
   }
   if (r.type === 'unicast' && !(h.sysctl.ip_forward || iface?.sysctl.forwarding)) {
-    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'ip_forward', ok: false, detail: `forwarding is disabled on ${dev} (net.ipv4.ip_forward=0): dropped without ICMP` });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'ip_forward', ok: false, detail: `forwarding is disabled on ${dev} (net.ipv4.ip_forward=0): dropped without ICMP` });
     end(w, h, skb, 'FORWARDING_DISABLED', 'not for this host and forwarding is off');
     return;
   }
   if (r.type === 'local' || r.type === 'unicast') {
     const v = h.routing.validateSource({ src: p.src, dst: p.dst, iif: dev, ...(r.type === 'unicast' && r.nexthop ? { oif: r.nexthop.dev } : {}), mark: skb.mark, tos: p.tos });
-    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'rp_filter', ok: v.ok, detail: v.reason });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'rp_filter', ok: v.ok, detail: v.reason });
     if (!v.ok) { end(w, h, skb, 'RP_FILTER', v.reason); return; }
   }
   skb.route = r;
@@ -235,12 +235,12 @@ function forward(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: true }
   // ip_forward(): a packet that carries a socket (attached by early demux) is dropped.
   if (skb.sk) {
     const why = `ip_forward drops a packet carrying a socket (skb->sk = ${skb.sk.describe()}, attached by early demux); net.ipv4.tcp_early_demux=${h.sysctl.tcp_early_demux}`;
-    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'socket_on_forward', ok: false, detail: why });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'socket_on_forward', ok: false, detail: why });
     end(w, h, skb, 'SOCKET_ON_FORWARD', why);
     return;
   }
   if (skb.pkt.ttl <= 1) {
-    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'ttl', ok: false, detail: 'TTL expired in transit' });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'ttl', ok: false, detail: 'TTL expired in transit' });
     end(w, h, skb, 'TTL_EXCEEDED', 'TTL expired in transit');
     sendIcmpError(w, h, skb, 11, 0);
     return;

@@ -49,7 +49,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
   }
   const mac = h.staticNeigh.get(dev)?.get(nexthop) ?? h.neigh.get(dev)?.get(nexthop);
   if (mac) {
-    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
     frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: skb.pkt }, skb.id);
     return;
   }
@@ -60,7 +60,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
   if (p) { p.skbs.push(skb); return; }
   const entry: Pending = { skbs: [skb], tries: 0 };
   byKey.set(key, entry);
-  if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'neighbour', ok: false, detail: `${formatIPv4(nexthop)} dev ${dev}: no neighbour entry, sending ARP request (INCOMPLETE)` });
+  if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'neighbour', ok: false, detail: `${formatIPv4(nexthop)} dev ${dev}: no neighbour entry, sending ARP request (INCOMPLETE)` });
   const solicit = (): void => {
     if (entry.tries >= ARP_RETRIES) {
       byKey.delete(key);

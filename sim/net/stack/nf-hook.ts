@@ -89,7 +89,7 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
   }
   skb.mark = env.mark >>> 0;
   if (env.notrack) skb.notrack = true;
-  if (w.rec.enabled) for (const s of res.steps) emitStep(w, h, hook, s);
+  if (w.rec.enabled) for (const s of res.steps) emitStep(w, h, hook, s, skb);
   const rule = res.decidedBy ? { table: res.decidedBy.table, chain: res.decidedBy.chain, index: res.decidedBy.index, raw: res.decidedBy.raw, loc: res.decidedBy.loc } : undefined;
   const v = res.verdict;
   if (w.rec.enabled) {
@@ -115,10 +115,10 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
   }
 }
 
-function emitStep(w: World, h: Host, hook: Hook, s: NfStep): void {
+function emitStep(w: World, h: Host, hook: Hook, s: NfStep, skb: Skb): void {
   switch (s.kind) {
     case 'match':
-      if (w.rec.enabled) w.emit({ kind: 'rule', t: w.now, host: h.host, hook, rule: { ...s.rule }, target: s.target, ...(s.effect !== undefined ? { effect: s.effect } : {}) });
+      if (w.rec.enabled) w.emit({ kind: 'rule', t: w.now, host: h.host, hook, rule: { ...s.rule }, target: s.target, ...(s.effect !== undefined ? { effect: s.effect } : {}), packet: summarize(skb.pkt, skb.id, skb.mark) });
       return;
     case 'policy':
       return;
@@ -137,7 +137,7 @@ function emitStep(w: World, h: Host, hook: Hook, s: NfStep): void {
 function tproxy(w: World, h: Host, skb: Skb, v: Extract<NfVerdict, { kind: 'TPROXY' }>, rule: RuleInfo | undefined): TableOutcome {
   const pp = ports(skb.pkt);
   const drop = (why: string): TableOutcome => {
-    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'socket_on_forward', ok: false, detail: why });
+    if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'socket_on_forward', ok: false, detail: why });
     return rule ? { kind: 'DROP', rule } : { kind: 'DROP' };
   };
   if (!pp) return drop('TPROXY on a packet without ports');
@@ -264,7 +264,7 @@ function bindNat(w: World, h: Host, hook: Hook, skb: Skb, ct: CtEntry, nat: Extr
       const src = out ? h.routing.selectAddr(out, nh) : undefined;
       const outIface = out ? h.ifaces.get(out) : undefined;
       const fallback = outIface && !outIface.addrs.some((a) => a.addr === src);
-      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, check: 'masquerade_source', ok: src !== undefined, detail: src === undefined ? `no address on ${out ?? '?'} or any other device: packet dropped` : `inet_select_addr(${out}, ${formatIPv4(nh)}) = ${formatIPv4(src)}${fallback ? ` (${out} has no address of its own; taken from another device in creation order)` : ''}` });
+      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'masquerade_source', ok: src !== undefined, detail: src === undefined ? `no address on ${out ?? '?'} or any other device: packet dropped` : `inet_select_addr(${out}, ${formatIPv4(nh)}) = ${formatIPv4(src)}${fallback ? ` (${out} has no address of its own; taken from another device in creation order)` : ''}` });
       if (src === undefined) return fail('MASQUERADE_NO_ADDRESS', `MASQUERADE: no address to use on ${out ?? '?'}`);
       const range = { minIp: src, maxIp: src, ...(v.minPort !== undefined ? { minPort: v.minPort, maxPort: v.maxPort ?? v.minPort } : {}) };
       if (!setupNat(w, h, ct, 'src', range, { random: v.random, randomFully: v.randomFully })) return fail('DROPPED', 'MASQUERADE: no free tuple');
