@@ -79,6 +79,9 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
   const tries: TryResult[] = [];
   const log: string[] = [];
   const clientIp = host.routing.lookup({ dst: target.ip, iif: 'lo', mark: 0 });
+  // A load balancer with health checks has been running for a while before anyone sends a request.
+  const settle = Math.max(0, ...[...sw.haproxy.values()].map((h) => h.settleMs));
+  if (settle > 0) w.sched.run(w.now + settle * 1000);
   for (let i = 0; i < (o.tries ?? 1); i++) {
     const start = w.now;
     const logFrom = sw.cluster.nginxLog.length;

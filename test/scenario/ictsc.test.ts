@@ -2,15 +2,9 @@
 // ictsc2020-nodeport-source-ip.md (what a real system does): outcomes of `curl -m 2` from host01
 // and host02, with and without the NetworkPolicy, and the client address nginx logs.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { loadScenario, simulate, type ScenarioFiles } from '../../sim/index.js';
+import { loadScenario, simulate } from '../../sim/index.js';
+import { ictscFiles } from './ictsc-files.js';
 
-const DIR = 'topologies/ictsc2020-nodeport-source-ip';
-export const ictscFiles: ScenarioFiles = {
-  read: (p) => (existsSync(join(DIR, p)) && statSync(join(DIR, p)).isFile() ? readFileSync(join(DIR, p), 'utf8') : undefined),
-  list: (d) => (existsSync(join(DIR, d)) ? readdirSync(join(DIR, d)).map((f) => relative(DIR, join(DIR, d, f))).sort() : []),
-};
 const sc = loadScenario(ictscFiles);
 const LB = '192.168.0.1:30080';
 const ADDR = { host01: '192.168.0.10', host02: '192.168.0.20' } as const;

@@ -33,6 +33,10 @@ export interface HaproxyRuntime {
   /** Every server decision, in order (the driver reads which server a request went to). */
   readonly choices: HaproxyChoice[];
   readonly errors: string[];
+  /** Some server is health-checked: the balancer's view depends on checks having run. */
+  readonly hasChecks: boolean;
+  /** Time for every check to have decided a server's state (fall + 1 intervals of the slowest). */
+  readonly settleMs: number;
   status(backend: string, server: string): ServerStatus | undefined;
 }
 
@@ -44,9 +48,12 @@ export interface HaproxyStartOptions {
 export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyStartOptions = {}): HaproxyRuntime {
   const balancers = new Map<string, Balancer>();
   const states = new Map<string, Map<string, ServerStatus>>();
+  const checks = model.backends.flatMap((b) => b.servers.flatMap((s) => (s.check ? [s.check] : [])));
   const rt: HaproxyRuntime = {
     choices: [],
     errors: [],
+    hasChecks: checks.length > 0,
+    settleMs: Math.max(0, ...checks.map((c) => Math.max(c.inter, c.fastinter ?? 0, c.downinter ?? 0) * (c.fall + 1))),
     status: (b, s) => balancers.get(b)?.status(s),
   };
   const note = (action: string, message: string, loc?: SourceLocation, flow?: string): void => {
