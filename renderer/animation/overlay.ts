@@ -167,8 +167,11 @@ export function drawFrame(ctx: CanvasRenderingContext2D, width: number, height: 
   return drawn;
 }
 
-function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, fg: string, bg: string, s: number): void {
+function label(ctx: CanvasRenderingContext2D, text: string, x0: number, y: number, fg: string, bg: string, s: number): void {
   const w = ctx.measureText(text).width;
+  // Keep the label on the canvas: flip it to the left of the point near the right edge.
+  const right = ctx.canvas.width / (ctx.getTransform().a || 1);
+  const x = x0 + w + 6 > right ? Math.max(3, right - w - 6) : x0;
   const h = 15 * s;
   ctx.fillStyle = bg;
   ctx.fillRect(x - 3, y - h / 2, w + 6, h);

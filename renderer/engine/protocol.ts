@@ -53,7 +53,7 @@ export interface ScenarioModel {
   readonly segments: readonly { readonly name: string; readonly latencyUs: number }[];
   readonly cluster?: { readonly nodes: readonly string[]; readonly controlPlane: readonly string[]; readonly manifests: string };
   readonly steps: readonly { readonly title: string; readonly description?: string; readonly files: readonly string[] }[];
-  readonly variants: readonly { readonly name: string; readonly title: string; readonly base: number }[];
+  readonly variants: readonly { readonly name: string; readonly title: string; readonly base: number; readonly files?: readonly string[] }[];
   readonly requests: readonly { readonly from: string; readonly to: string; readonly command?: string }[];
   readonly layout: Readonly<Record<string, readonly [number, number]>>;
 }

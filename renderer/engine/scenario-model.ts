@@ -21,7 +21,7 @@ export function modelFromTopology(topo: Topology): ScenarioModel {
     segments: topo.segments.map((s) => ({ name: s.name, latencyUs: s.latencyUs })),
     ...(k ? { cluster: { nodes: k.nodes, controlPlane: k.controlPlane, manifests: k.manifests } } : {}),
     steps: topo.steps.map((s) => ({ title: s.title, ...(s.description !== undefined ? { description: s.description } : {}), files: stepFiles(s.changes) })),
-    variants: topo.variants.map((v) => ({ name: v.name, title: v.title, base: v.base })),
+    variants: topo.variants.map((v) => ({ name: v.name, title: v.title, base: v.base, files: stepFiles(v.changes) })),
     requests: topo.requests.map((r) => ({ from: r.from, to: r.to, ...(r.command !== undefined ? { command: r.command } : {}) })),
     layout: topo.layout,
   };

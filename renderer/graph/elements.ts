@@ -116,7 +116,9 @@ export function buildElements(input: GraphInput): GraphBuild {
       if (i.segment !== undefined) addEdge({ id: `e:${h.name}/${i.name}`, source: hostId(h.name), target: segmentId(i.segment), label: i.name, kind: 'iface' }, 'iface');
       else if (i.peer && nodes.has(i.peer.host)) {
         const [a, b] = [h.name, i.peer.host].sort();
-        addEdge({ id: `v:${a}|${b}`, source: hostId(a as string), target: hostId(b as string), label: i.name, kind: 'veth' }, 'veth');
+        // A pod's veth to its own node runs from the compound box to a node inside it: drawn as the nesting itself.
+        const inner = h.node === i.peer.host;
+        addEdge({ id: `v:${a}|${b}`, source: hostId(a as string), target: hostId(b as string), label: i.name, kind: 'veth' }, inner ? 'veth inner' : 'veth');
       }
     }
   }

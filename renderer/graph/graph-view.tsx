@@ -66,7 +66,19 @@ export function GraphView(): React.JSX.Element {
     });
     cy.on('mouseout', 'node', () => setTip(null));
     cy.on('pan zoom', () => setTip(null));
+    // Panels shown or hidden change the graph's size: keep the whole topology in view.
+    let size = '';
+    const ro = new ResizeObserver(() => {
+      const el = host.current;
+      const next = el ? `${el.clientWidth}x${el.clientHeight}` : '';
+      if (next === size) return;
+      size = next;
+      cy.resize();
+      cy.fit(undefined, 40);
+    });
+    ro.observe(host.current);
     return () => {
+      ro.disconnect();
       cy.destroy();
       cyRef.current = null;
     };

@@ -22,6 +22,7 @@ export function graphStyle(contrast: boolean): StylesheetJson {
     { selector: 'node:selected', style: { 'border-color': '#4cc9f0', 'border-width': contrast ? 6 : 4 } },
     { selector: 'edge', style: { width: contrast ? 4 : 2, 'line-color': line, 'curve-style': 'bezier', label: 'data(label)', 'font-size': contrast ? 14 : 9, color: contrast ? '#ffffff' : '#93a4c2', 'text-rotation': 'autorotate', 'source-text-offset': 22, 'text-outline-color': '#000', 'text-outline-width': 1 } },
     { selector: 'edge.veth', style: { 'line-style': 'solid', 'line-color': contrast ? '#e040fb' : '#7b4fb3' } },
+    { selector: 'edge.inner', style: { display: 'none' } },
     { selector: 'edge.virtual', style: { 'line-style': 'dashed', 'line-color': contrast ? '#ea80fc' : '#b388ff' } },
   ];
 }

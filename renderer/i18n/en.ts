@@ -136,6 +136,7 @@ export const en = {
   'config.host': 'Host {host}',
   'config.cluster': 'Cluster manifests',
   'config.steps': 'Steps',
+  'config.variants': 'Variants',
   'config.topology': 'Topology',
   'config.touched': '{n} lines touched by this trace',
   'config.readOnly': 'read-only',

@@ -138,6 +138,7 @@ export const ja: Record<MessageKey, string> = {
   'config.host': 'ホスト {host}',
   'config.cluster': 'クラスターのマニフェスト',
   'config.steps': 'ステップ',
+  'config.variants': 'バリアント',
   'config.topology': 'トポロジー',
   'config.touched': 'このトレースが触れた行: {n}',
   'config.readOnly': '読み取り専用',

@@ -13,7 +13,7 @@ interface Group {
   readonly files: readonly string[];
 }
 
-export function fileGroups(model: ScenarioModel, paths: readonly string[], t: (k: 'config.topology' | 'config.cluster' | 'config.steps' | 'config.host', v?: Record<string, string>) => string): Group[] {
+export function fileGroups(model: ScenarioModel, paths: readonly string[], t: (k: 'config.topology' | 'config.cluster' | 'config.steps' | 'config.variants' | 'config.host', v?: Record<string, string>) => string): Group[] {
   const used = new Set<string>();
   const groups: Group[] = [];
   const take = (title: string, files: readonly string[]): void => {
@@ -28,6 +28,7 @@ export function fileGroups(model: ScenarioModel, paths: readonly string[], t: (k
     take(t('config.cluster'), paths.filter((p) => p.startsWith(dir)));
   }
   take(t('config.steps'), model.steps.flatMap((s) => s.files));
+  take(t('config.variants'), model.variants.flatMap((v) => v.files ?? []));
   take('…', paths.filter((p) => !used.has(p) && !/^readme/i.test(p.split('/').pop() ?? '')));
   return groups;
 }

@@ -2,7 +2,7 @@
 // earlier event, also from the event list), speed, filters, and a timeline scrubber drawn with d3
 // (scale and axis) on the compressed display axis, labelled in simulated time.
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { axisBottom, scaleLinear, select } from 'd3';
 import { appStore, SPEEDS, useApp } from '../state/store.js';
 import { useT } from '../i18n/index.js';
@@ -68,6 +68,15 @@ function Timeline(): React.JSX.Element {
   const visible = useApp((s) => s.visible);
   const time = useApp((s) => s.time);
   const drag = useRef(false);
+  const [width, setWidth] = useState(0);
+
+  useEffect(() => {
+    const svg = ref.current;
+    if (!svg) return;
+    const ro = new ResizeObserver(() => setWidth(svg.clientWidth));
+    ro.observe(svg);
+    return () => ro.disconnect();
+  }, []);
 
   useEffect(() => {
     const svg = ref.current;
@@ -94,7 +103,7 @@ function Timeline(): React.JSX.Element {
       }),
     );
     root.append('line').attr('class', 'playhead').attr('y1', 0).attr('y2', 24);
-  }, [warp, index, visible]);
+  }, [warp, index, visible, width]);
 
   useEffect(() => {
     const svg = ref.current;
@@ -103,7 +112,7 @@ function Timeline(): React.JSX.Element {
     const x = scaleLinear().domain([0, Math.max(1, warp.total)]).range([8, w - 8]);
     const xx = x(warp.toDisplay(time));
     select(svg).select('line.playhead').attr('x1', xx).attr('x2', xx);
-  }, [time, warp]);
+  }, [time, warp, width]);
 
   const seek = (clientX: number): void => {
     const svg = ref.current;

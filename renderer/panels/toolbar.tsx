@@ -45,14 +45,14 @@ export function Toolbar({ onHelp }: { onHelp: () => void }): React.JSX.Element {
       <span className="scenario-title" data-testid="scenario-title">{model?.title ?? ''}</span>
       <span className="spacer" />
       {served.length > 0 && (
-        <label className="inline">
+        <label className="inline secondary">
           {t('toolbar.openScenario')}
           <select value={model?.name ?? ''} onChange={(e) => void openServed(e.target.value)}>
             {served.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
           </select>
         </label>
       )}
-      <button type="button" data-testid="open-folder" onClick={() => void chooseFolder(dirInput.current)}>{t('toolbar.openFolder')}</button>
+      <button type="button" className="secondary" data-testid="open-folder" onClick={() => void chooseFolder(dirInput.current)}>{t('toolbar.openFolder')}</button>
       <input
         ref={dirInput}
         type="file"
@@ -66,7 +66,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }): React.JSX.Element {
           e.currentTarget.value = '';
         }}
       />
-      <button type="button" data-testid="open-trace" onClick={() => traceInput.current?.click()}>{t('toolbar.openTrace')}</button>
+      <button type="button" className="secondary" data-testid="open-trace" onClick={() => traceInput.current?.click()}>{t('toolbar.openTrace')}</button>
       <input
         ref={traceInput}
         type="file"
@@ -87,7 +87,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }): React.JSX.Element {
         </select>
       </label>
       <button type="button" data-testid="presentation" aria-pressed={presentation} onClick={() => setPresentation(!presentation)}>{presentation ? t('presentation.exit') : t('toolbar.presentation')}</button>
-      <details className="panel-menu">
+      <details className="panel-menu secondary">
         <summary>{t('toolbar.panels')}</summary>
         <div className="panel-menu-body">
           {PANELS.map((p) => (

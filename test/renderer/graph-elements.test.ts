@@ -51,6 +51,7 @@ describe('graph elements', () => {
     });
     const e = edges(b.elements);
     expect(e.find((x) => x.id === 'v:nginx-1|worker02')?.kind).toBe('veth');
+    expect(b.elements.find((x) => x.data.id === 'v:nginx-1|worker02')?.classes).toBe('veth inner'); // drawn as the nesting
     expect(e.find((x) => x.id === 'd:worker01|worker02')?.kind).toBe('virtual');
     expect(e.some((x) => x.id === 'd:host01|lb')).toBe(false); // same segment: no extra edge
     expect((nodes(b.elements).get('h:web-2')?.data as NodeData).parent).toBe('h:worker01');
