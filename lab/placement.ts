@@ -6,7 +6,9 @@
 // 3. Required pod anti-affinity on `kubernetes.io/hostname` whose selector matches the pod's own
 //    labels: one replica per schedulable node, in node order; further replicas stay Pending (as
 //    the scheduler leaves them).
-// 4. Otherwise every replica goes to the first schedulable node.
+// 4. Preferred pod anti-affinity on the hostname matching its own labels: replicas go round robin
+//    over the schedulable nodes (the scheduler's score spreads them; ties it breaks at random).
+// 5. Otherwise every replica goes to the first schedulable node.
 // Schedulable nodes are `kubernetes.nodes` minus `kubernetes.controlPlane` (tainted NoSchedule;
 // tolerations are not considered). DaemonSets get one pod per schedulable node.
 import { matchesSelector, type K8sObject, type Labels, type PodSpec, type PodTemplateSpec } from '../sim/lab-api.js';
@@ -71,6 +73,10 @@ function antiAffinitySpreads(spec: PodSpec, labels: Labels): boolean {
   return (spec.affinity?.podAntiAffinity?.required ?? []).some((t) => t.topologyKey === HOSTNAME_LABEL && t.labelSelector !== undefined && matchesSelector(t.labelSelector, labels));
 }
 
+function antiAffinityPrefersSpread(spec: PodSpec, labels: Labels): boolean {
+  return (spec.affinity?.podAntiAffinity?.preferred ?? []).some((w) => w.podAffinityTerm.topologyKey === HOSTNAME_LABEL && w.podAffinityTerm.labelSelector !== undefined && matchesSelector(w.podAffinityTerm.labelSelector, labels));
+}
+
 /** Nodes for `count` replicas of one pod spec, in replica order; undefined entries stay Pending. */
 function nodesFor(spec: PodSpec, labels: Labels, count: number, cluster: ClusterNodes): { node?: string; reason?: string }[] {
   const schedulable = cluster.nodes.filter((n) => !cluster.controlPlane.includes(n));
@@ -88,6 +94,10 @@ function nodesFor(spec: PodSpec, labels: Labels, count: number, cluster: Cluster
     if (antiAffinitySpreads(spec, labels)) {
       const n = schedulable[i];
       out.push(n !== undefined ? { node: n } : { reason: `required pod anti-affinity: all ${schedulable.length} schedulable nodes already run one` });
+      continue;
+    }
+    if (schedulable.length > 0 && antiAffinityPrefersSpread(spec, labels)) {
+      out.push({ node: schedulable[i % schedulable.length] as string });
       continue;
     }
     const first = schedulable[0];

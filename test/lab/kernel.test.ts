@@ -1,7 +1,8 @@
 // The ICTSC scenario on the real kernel: steps 0-4 in hoplab-* namespaces with real haproxy, nginx
 // and iptables-nft, checked against the scenario table (shared/scenarios/ictsc2020-nodeport-source-ip.md).
 // Runs only as root on Linux with the lab's programs installed; otherwise skipped with the reason.
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,15 +102,17 @@ describe.skipIf(problem !== undefined)('ICTSC scenario on the real kernel', () =
     const dir = mkdtempSync(join(tmpdir(), 'hoplab-variant-'));
     try {
       cpSync(DIR, dir, { recursive: true });
-      appendFileSync(join(dir, 'topology.yaml'), `
-variants:
-  cluster-divert:
-    base: 0
-    title: usesrc clientip and DIVERT, externalTrafficPolicy Cluster
-    changes:
-      - replace: { host: lb, file: haproxy, with: steps/2-haproxy.cfg }
-      - run: { host: lb, script: steps/3-divert.sh }
-`);
+      // Add a variant to a copy of the folder (keeping any variants the folder already has).
+      const doc = parseDocument(readFileSync(join(dir, 'topology.yaml'), 'utf8'));
+      doc.setIn(['variants', 'cluster-divert'], doc.createNode({
+        base: 0,
+        title: 'usesrc clientip and DIVERT, externalTrafficPolicy Cluster',
+        changes: [
+          { replace: { host: 'lb', file: 'haproxy', with: 'steps/2-haproxy.cfg' } },
+          { run: { host: 'lb', script: 'steps/3-divert.sh' } },
+        ],
+      }));
+      writeFileSync(join(dir, 'topology.yaml'), doc.toString());
       await Lab.up(dir, { variant: 'cluster-divert', policy: true });
       const h1 = await probe({ from: 'host01', to: TO, tries: 4 });
       // The policy check (filter FORWARD) sits between kube-proxy's DNAT and its SNAT: on worker02 it

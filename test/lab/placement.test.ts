@@ -88,3 +88,29 @@ describe('cluster plan and kube-proxy input', () => {
     expect([m.get('ns1/a'), m.get('ns1/b'), m.get('ns1/c')]).toEqual(['10.96.100.2', '10.96.100.3', '10.96.100.1']);
   });
 });
+
+describe('preferred anti-affinity', () => {
+  it('spreads replicas round robin over the schedulable nodes', () => {
+    const pref = `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                labelSelector: { matchLabels: { app: x } }
+                topologyKey: kubernetes.io/hostname
+`;
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: d, namespace: ns1 }
+spec:
+  replicas: 3
+  selector: { matchLabels: { app: x } }
+  template:
+    metadata: { labels: { app: x } }
+    spec:
+${pref}      containers: [{ name: c, image: nginx }]
+`;
+    const objs = parseManifestFiles([{ file: 'd.yaml', text }]).value;
+    expect(placePods(objs, cluster).placed.map((p) => p.node)).toEqual(['worker01', 'worker02', 'worker01']);
+  });
+});
