@@ -91,8 +91,8 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
       done = true;
       const src = clientIp.ok ? host.routing.sourceFor(target.ip, clientIp) : undefined;
       const client = src !== undefined && r.localPort !== undefined ? `${formatIPv4(src)}:${r.localPort}` : undefined;
-      const choices = [...sw.haproxy.values()].flatMap((h) => h.choices).filter((c) => c.client === client);
-      const last = choices[choices.length - 1];
+      let last: { server: string } | undefined;
+      if (client !== undefined) for (const h of sw.haproxy.values()) last = h.byClient.get(client) ?? last;
       result = { outcome: r.outcome, ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}), ...(last ? { server: last.server } : {}), elapsedMs: r.elapsedMs, ...(r.stderr ? { curl: r.stderr } : {}) };
     });
     const limit = start + ((o.maxTimeS ?? 2) + 1) * 1_000_000;

@@ -30,8 +30,10 @@ export interface HaproxyChoice {
 }
 
 export interface HaproxyRuntime {
-  /** Every server decision, in order (the driver reads which server a request went to). */
+  /** Every server decision, in order. */
   readonly choices: HaproxyChoice[];
+  /** The latest decision for each client connection ("ip:port"). */
+  readonly byClient: Map<string, HaproxyChoice>;
   readonly errors: string[];
   /** Some server is health-checked: the balancer's view depends on checks having run. */
   readonly hasChecks: boolean;
@@ -51,6 +53,7 @@ export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyS
   const checks = model.backends.flatMap((b) => b.servers.flatMap((s) => (s.check ? [s.check] : [])));
   const rt: HaproxyRuntime = {
     choices: [],
+    byClient: new Map(),
     errors: [],
     hasChecks: checks.length > 0,
     settleMs: Math.max(0, ...checks.map((c) => Math.max(c.inter, c.fastinter ?? 0, c.downinter ?? 0) * (c.fall + 1))),
@@ -142,7 +145,9 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
     else if (src?.usesrc?.kind === 'addr') { const a = parseIPv4(src.usesrc.addr); if (a !== undefined) { bind = { ip: a, port: src.usesrc.port ?? 0 }; transparent = true; } }
     else if (src?.usesrc?.kind === 'hdr_ip') { note('unsupported', 'usesrc hdr_ip() is not simulated; connecting from the source address', src.directive.loc, flow); }
     if (!bind && src && src.addr !== '0.0.0.0') { const a = parseIPv4(src.addr); if (a !== undefined) bind = { ip: a, port: src.portLow ?? 0 }; }
-    rt.choices.push({ at: w.now, frontend: fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? formatIPv4(bind.ip) : 'kernel-chosen' });
+    const choice = { at: w.now, frontend: fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? formatIPv4(bind.ip) : 'kernel-chosen' };
+    rt.choices.push(choice);
+    rt.byClient.set(clientText, choice);
     note('connect', `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flow);
     const fail = (kind: 'timeout' | 'error', why: string): void => {
       if (connectTimer) connectTimer.cancelled = true;

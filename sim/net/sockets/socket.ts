@@ -146,6 +146,11 @@ export class SocketTable {
     return false;
   }
 
+  /** A port bound by bind()+listen() cannot be shared by connect()'s ephemeral choice. */
+  listenerOnPort(proto: 'tcp' | 'udp', ip: IPv4, port: number): boolean {
+    return this.listeners.some((s) => s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4));
+  }
+
   tupleInUse(proto: 'tcp' | 'udp', local: Endpoint, remote: Endpoint): boolean {
     return this.established.has(key(proto, local, remote));
   }

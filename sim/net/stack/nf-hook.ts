@@ -7,7 +7,7 @@
 import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import { assertNever } from '../../core/assert.js';
 import type { Disposition, RuleInfo } from '../../trace/events.js';
-import type { Hook, NfEnv, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table } from '../netfilter/api.js';
+import type { Hook, NfConntrack, NfEnv, NfPacketView, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table } from '../netfilter/api.js';
 import { ports } from '../packet.js';
 import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
@@ -288,50 +288,61 @@ export function ctInfo(skb: Skb): { orig: string; reply: string; state: string; 
   return { orig: formatTuple(ct.orig), reply: formatTuple(ct.reply), state: skb.ctState ?? 'NEW', direction: skb.ctDir ?? 'ORIGINAL', status, ...(ct.orig.proto === 6 ? { tcpState: ct.tcpState } : {}) };
 }
 
-function makeEnv(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): NfEnv {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The packet as matches see it, built once per packet version (a NAT rewrite makes a new one). */
+function packetView(skb: Skb): NfPacketView {
   const p = skb.pkt;
-  const pp = ports(p);
+  if (skb.view && skb.viewOf === p) return skb.view;
   const l = p.l4;
+  const v: Mutable<NfPacketView> = { src: p.src, dst: p.dst, proto: p.proto, length: 20 + (l.kind === 'tcp' ? 20 : 8) + p.payload.length, ttl: p.ttl, tos: p.tos, fragment: false };
+  if (l.kind === 'tcp' || l.kind === 'udp') { v.sport = l.sport; v.dport = l.dport; }
+  if (l.kind === 'tcp') v.tcpFlags = l.flags;
+  else if (l.kind === 'icmp') { v.icmpType = l.type; v.icmpCode = l.code; }
+  skb.view = v;
+  skb.viewOf = p;
+  return v;
+}
+
+function ctView(w: World, skb: Skb): NfConntrack | undefined {
   const ct = skb.ct;
-  const env: NfEnv = {
+  const state = skb.ctState;
+  if (state === 'INVALID' || state === 'UNTRACKED') {
+    const p = skb.pkt;
+    const t = tupleOf(p) ?? { src: p.src, dst: p.dst, proto: p.proto, sport: 0, dport: 0 };
+    return { state, direction: 'ORIGINAL', orig: t, reply: t, status: NO_STATUS, mark: 0, expiresIn: 0 };
+  }
+  if (!ct) return undefined;
+  return {
+    state: state ?? 'NEW',
+    direction: skb.ctDir ?? 'ORIGINAL',
+    orig: ct.orig,
+    reply: ct.reply,
+    status: { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat },
+    get mark() { return ct.mark; },
+    set mark(v: number) { ct.mark = v >>> 0; },
+    get expiresIn() { return Math.max(0, Math.round((ct.expiresAt - w.now) / 1e6)); },
+  };
+}
+
+const NO_STATUS = { expected: false, seenReply: false, assured: false, confirmed: false, srcNat: false, dstNat: false } as const;
+
+function makeEnv(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): NfEnv {
+  const env: Mutable<NfEnv> = {
     host: h.host,
     hook,
     table,
-    ...(io.in !== undefined ? { inIface: io.in } : {}),
-    ...(io.out !== undefined ? { outIface: io.out } : {}),
-    packet: {
-      src: p.src,
-      dst: p.dst,
-      proto: p.proto,
-      ...(pp ? { sport: pp.sport, dport: pp.dport } : {}),
-      ...(l.kind === 'tcp' ? { tcpFlags: l.flags } : {}),
-      ...(l.kind === 'icmp' ? { icmpType: l.type, icmpCode: l.code } : {}),
-      length: 20 + (l.kind === 'tcp' ? 20 : 8) + p.payload.length,
-      ttl: p.ttl,
-      tos: p.tos,
-      fragment: false,
-    },
+    packet: packetView(skb),
     mark: skb.mark,
-    ct: ct && skb.ctState !== 'INVALID' && skb.ctState !== 'UNTRACKED'
-      ? {
-          state: skb.ctState ?? 'NEW',
-          direction: skb.ctDir ?? 'ORIGINAL',
-          orig: ct.orig,
-          reply: ct.reply,
-          status: { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat },
-          get mark() { return ct.mark; },
-          set mark(v: number) { ct.mark = v >>> 0; },
-          expiresIn: Math.max(0, Math.round((ct.expiresAt - w.now) / 1e6)),
-        }
-      : skb.ctState === 'INVALID' || skb.ctState === 'UNTRACKED'
-        ? { state: skb.ctState, direction: 'ORIGINAL', orig: tupleOf(p) ?? { src: p.src, dst: p.dst, proto: p.proto, sport: 0, dport: 0 }, reply: tupleOf(p) ?? { src: p.dst, dst: p.src, proto: p.proto, sport: 0, dport: 0 }, status: { expected: false, seenReply: false, assured: false, confirmed: false, srcNat: false, dstNat: false }, mark: 0, expiresIn: 0 }
-        : undefined,
+    ct: ctView(w, skb),
     notrack: skb.notrack,
     addrType: (ip, dev) => h.routing.addrType(ip, dev),
     socketLookup: (o) => socketLookup(h, skb, o.nowildcard),
     chooser: w.chooser,
-    ...(h.delegates.size ? { delegate: (chain: string) => h.delegates.get(`${table}/${chain}`)?.(env) } : {}),
   };
+  if (io.in !== undefined) env.inIface = io.in;
+  if (io.out !== undefined) env.outIface = io.out;
+  if (h.delegates.size) env.delegate = (chain: string) => h.delegates.get(`${table}/${chain}`)?.(env);
   return env;
 }
 

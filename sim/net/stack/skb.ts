@@ -4,7 +4,7 @@
 
 import type { Ipv4Packet } from '../packet.js';
 import type { CtEntry } from '../conntrack/table.js';
-import type { CtDirection, CtState } from '../netfilter/api.js';
+import type { CtDirection, CtState, NfPacketView } from '../netfilter/api.js';
 import type { Sock } from '../sockets/socket.js';
 import type { FibResult } from '../routing/api.js';
 import { formatIPv4 } from '../../core/ip.js';
@@ -29,6 +29,9 @@ export interface Skb {
   loopback: boolean;
   /** Hop counter guarding against forwarding loops between namespaces. */
   hops: number;
+  /** The packet as netfilter matches see it, cached for `viewOf`. */
+  view?: NfPacketView;
+  viewOf?: Ipv4Packet;
 }
 
 const ICMP_TEXT: Readonly<Record<string, string>> = {

@@ -37,7 +37,10 @@ function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string): void {
   ipLocalOut(w, h, { ...pkt, id: h.ipId++ }, { by: sk.owner, why, sk });
 }
 
-/** Picks a free ephemeral port for a connection (inet_hash_connect): from a random offset, even ports first. */
+/**
+ * Picks an ephemeral port for a connection (__inet_hash_connect): from a random offset, even ports
+ * first; a port may be shared by connections whose 4-tuples differ, but not with a listener's.
+ */
 function ephemeralPort(w: World, h: Host, local: IPv4, remote: Endpoint): number {
   const [lo, hi] = h.sysctl.ip_local_port_range;
   const span = hi - lo + 1;
@@ -45,7 +48,7 @@ function ephemeralPort(w: World, h: Host, local: IPv4, remote: Endpoint): number
   for (const parity of [0, 1]) {
     for (let i = 0; i < span; i += 2) {
       const port = lo + ((start + i + parity) % span);
-      if (!h.sockets.tupleInUse('tcp', { ip: local, port }, remote) && !h.sockets.portInUse('tcp', local, port)) return port;
+      if (!h.sockets.tupleInUse('tcp', { ip: local, port }, remote) && !h.sockets.listenerOnPort('tcp', local, port)) return port;
     }
   }
   throw new Error(`${h.name}: no free ephemeral port`);

@@ -1,0 +1,53 @@
+// One full HTTP request through the ICTSC scenario (curl -> HAProxy -> kube-proxy -> nginx and back,
+// every hook on every host), and `explore` over 1,000 sequential requests.
+import { loadScenario, NULL_RECORDER, randomChooser, runTries, seededRng, simulate, type ScenarioFiles } from '../sim/index.js';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
+
+const DIR = 'topologies/ictsc2020-nodeport-source-ip';
+const files: ScenarioFiles = {
+  read: (p) => (existsSync(join(DIR, p)) && statSync(join(DIR, p)).isFile() ? readFileSync(join(DIR, p), 'utf8') : undefined),
+  list: (d) => (existsSync(join(DIR, d)) ? readdirSync(join(DIR, d)).map((f) => relative(DIR, join(DIR, d, f))).sort() : []),
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+export default async function run(): Promise<BenchResult[]> {
+  const sc = loadScenario(files);
+  // Per request: the same world serves N requests; the cost of one is (time for N+1) - (time for 1).
+  const perRequest: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t = (n: number): number => {
+      const t0 = performance.now();
+      runTries(sc, { step: 4, from: 'host01', to: '192.168.0.1:30080', tries: n, recorder: NULL_RECORDER }, randomChooser(seededRng(i + 1)), false);
+      return performance.now() - t0;
+    };
+    const one = t(1);
+    const many = t(201);
+    perRequest.push(((many - one) / 200) * 1000);
+  }
+  const explore: number[] = [];
+  let paths = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = simulate(sc, { step: 3, from: 'host01', to: '192.168.0.1:30080', tries: 1000, explore: true });
+    explore.push(performance.now() - t0);
+    paths = r.paths ?? 0;
+  }
+  const build: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    runTries(sc, { step: 4, from: 'host01', to: '192.168.0.1:30080', tries: 0, recorder: NULL_RECORDER }, randomChooser(seededRng(1)), false);
+    build.push(performance.now() - t0);
+  }
+  return [
+    { name: 'one HTTP request through the ICTSC scenario (step 4), both directions, every hook', median: median(perRequest), unit: 'µs', target: 50 },
+    { name: 'explore of 1,000 sequential requests (step 3)', median: median(explore), unit: 'ms', target: 100, extra: { paths } },
+    { name: 'building the ICTSC world (parse every file, schedule, CNI, kube-proxy rules)', median: median(build), unit: 'ms' },
+  ];
+}
