@@ -7,7 +7,7 @@
 import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import { assertNever } from '../../core/assert.js';
 import type { Disposition, RuleInfo } from '../../trace/events.js';
-import type { Hook, NfConntrack, NfEnv, NfPacketView, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table } from '../netfilter/api.js';
+import type { DelegatedVerdict, Hook, NfConntrack, NfEnv, NfPacketView, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table } from '../netfilter/api.js';
 import { ports } from '../packet.js';
 import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
@@ -304,46 +304,81 @@ function packetView(skb: Skb): NfPacketView {
   return v;
 }
 
+/** conntrack's view for matches; a class so building one allocates no closures. */
+class CtView implements NfConntrack {
+  readonly state: NfConntrack['state'];
+  readonly direction: NfConntrack['direction'];
+  readonly orig: NfConntrack['orig'];
+  readonly reply: NfConntrack['reply'];
+  readonly status: NfConntrack['status'];
+  private readonly ct: CtEntry;
+  private readonly now: number;
+  constructor(ct: CtEntry, skb: Skb, now: number) {
+    this.ct = ct;
+    this.now = now;
+    this.state = skb.ctState ?? 'NEW';
+    this.direction = skb.ctDir ?? 'ORIGINAL';
+    this.orig = ct.orig;
+    this.reply = ct.reply;
+    this.status = { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat };
+  }
+  get mark(): number { return this.ct.mark; }
+  set mark(v: number) { this.ct.mark = v >>> 0; }
+  get expiresIn(): number { return Math.max(0, Math.round((this.ct.expiresAt - this.now) / 1e6)); }
+}
+
 function ctView(w: World, skb: Skb): NfConntrack | undefined {
-  const ct = skb.ct;
   const state = skb.ctState;
   if (state === 'INVALID' || state === 'UNTRACKED') {
     const p = skb.pkt;
     const t = tupleOf(p) ?? { src: p.src, dst: p.dst, proto: p.proto, sport: 0, dport: 0 };
     return { state, direction: 'ORIGINAL', orig: t, reply: t, status: NO_STATUS, mark: 0, expiresIn: 0 };
   }
-  if (!ct) return undefined;
-  return {
-    state: state ?? 'NEW',
-    direction: skb.ctDir ?? 'ORIGINAL',
-    orig: ct.orig,
-    reply: ct.reply,
-    status: { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat },
-    get mark() { return ct.mark; },
-    set mark(v: number) { ct.mark = v >>> 0; },
-    get expiresIn() { return Math.max(0, Math.round((ct.expiresAt - w.now) / 1e6)); },
-  };
+  return skb.ct ? new CtView(skb.ct, skb, w.now) : undefined;
 }
 
 const NO_STATUS = { expected: false, seenReply: false, assured: false, confirmed: false, srcNat: false, dstNat: false } as const;
 
+/** What matches and targets see of one packet at one (hook, table); methods on the prototype, no closures. */
+class Env implements NfEnv {
+  readonly host: string;
+  readonly hook: Hook;
+  readonly table: Table;
+  readonly inIface?: string;
+  readonly outIface?: string;
+  readonly packet: NfPacketView;
+  mark: number;
+  readonly ct: NfConntrack | undefined;
+  notrack: boolean;
+  readonly chooser: NfEnv['chooser'];
+  readonly delegate?: (chain: string) => DelegatedVerdict | undefined;
+  private readonly h: Host;
+  private readonly skb: Skb;
+  constructor(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo) {
+    this.h = h;
+    this.skb = skb;
+    this.host = h.host;
+    this.hook = hook;
+    this.table = table;
+    if (io.in !== undefined) this.inIface = io.in;
+    if (io.out !== undefined) this.outIface = io.out;
+    this.packet = packetView(skb);
+    this.mark = skb.mark;
+    this.ct = ctView(w, skb);
+    this.notrack = skb.notrack;
+    this.chooser = w.chooser;
+    if (h.delegates.size) this.delegate = (chain: string) => h.delegates.get(`${table}/${chain}`)?.(this);
+  }
+  addrType(ip: IPv4, dev?: string): ReturnType<NfEnv['addrType']> {
+    return this.h.routing.addrType(ip, dev);
+  }
+  socketLookup(o: { readonly nowildcard: boolean }): SocketLookupResult {
+    return socketLookup(this.h, this.skb, o.nowildcard);
+  }
+}
+
 function makeEnv(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): NfEnv {
-  const env: Mutable<NfEnv> = {
-    host: h.host,
-    hook,
-    table,
-    packet: packetView(skb),
-    mark: skb.mark,
-    ct: ctView(w, skb),
-    notrack: skb.notrack,
-    addrType: (ip, dev) => h.routing.addrType(ip, dev),
-    socketLookup: (o) => socketLookup(h, skb, o.nowildcard),
-    chooser: w.chooser,
-  };
-  if (io.in !== undefined) env.inIface = io.in;
-  if (io.out !== undefined) env.outIface = io.out;
-  if (h.delegates.size) env.delegate = (chain: string) => h.delegates.get(`${table}/${chain}`)?.(env);
-  return env;
+  return new Env(w, h, table, hook, skb, io);
 }
 
 /** xt_socket's lookup (socket_match): established first, then a listener; wildcard listeners only with --nowildcard. */
