@@ -38,14 +38,7 @@ function formatProbe(r: ProbeResult): string {
 }
 
 async function loadSimulator(): Promise<LabSimulator | undefined> {
-  const spec = '../../sim/index.js';
-  try {
-    const mod = (await import(/* @vite-ignore */ spec)) as Record<string, unknown>;
-    const f = mod['labSimulator'];
-    return typeof f === 'function' ? (f as LabSimulator) : undefined;
-  } catch {
-    return undefined;
-  }
+  return (await import('../lab-simulator.js')).labSimulator;
 }
 
 async function run(args: readonly string[], io: Io): Promise<number> {

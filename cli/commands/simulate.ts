@@ -5,16 +5,17 @@ import type { Command, Io } from '../io.js';
 import { folderFiles } from '../scenario-files.js';
 
 const USAGE = `usage: hoplab simulate <topology-dir> [--step N | --variant NAME] [--no-policy] --from <host> --to <ip:port>
-                       [--tries N] [--max-time S] [--path /p] [--explore] [--seed N] [--json]
+                       [--tries N] [--max-time S] [--path /p] [--reboot HOST,...] [--explore] [--seed N] [--json]
 
 Runs \`curl -m S http://ip:port/path\` from a client N times, one after another, and reports what curl
 saw, which HAProxy server each try went to, and the client address nginx logged. --explore treats
 every random choice (kube-proxy's statistic rules, scheduler ties, HAProxy's round-robin position
-before the first try) as unknown and prints exact probabilities.`;
+before the first try) as unknown and prints exact probabilities. --reboot restarts hosts after the
+step's changes: only what they declare persistent comes back.`;
 
 export const FLAGS = {
   step: { type: 'number' }, variant: { type: 'string' }, 'no-policy': { type: 'boolean' }, from: { type: 'string' }, to: { type: 'string' },
-  tries: { type: 'number' }, 'max-time': { type: 'number' }, path: { type: 'string' }, explore: { type: 'boolean' }, seed: { type: 'number' }, json: { type: 'boolean' },
+  tries: { type: 'number' }, 'max-time': { type: 'number' }, reboot: { type: 'string', multiple: true }, path: { type: 'string' }, explore: { type: 'boolean' }, seed: { type: 'number' }, json: { type: 'boolean' },
 } as const;
 
 export function simulateOptions(args: readonly string[]): { dir: string; opts: Parameters<typeof simulate>[1] } {
@@ -37,6 +38,7 @@ export function simulateOptions(args: readonly string[]): { dir: string; opts: P
       ...(typeof flags['path'] === 'string' ? { path: flags['path'] } : {}),
       ...(flags['explore'] ? { explore: true } : {}),
       ...(typeof flags['seed'] === 'number' ? { seed: flags['seed'] } : {}),
+      ...(Array.isArray(flags['reboot']) ? { reboot: flags['reboot'].flatMap((x) => x.split(',')).filter((x) => x !== '') } : {}),
     },
   };
 }

@@ -36,7 +36,16 @@ export interface BuildOptions {
   readonly seed?: number;
   readonly chooser?: Chooser;
   readonly recorder?: Recorder;
+  /**
+   * Hosts rebooted after the step's changes: what the host declares `persistent` (rules files
+   * restored at boot, its network configuration) and its service configs come back; rules typed at
+   * run time (`run` scripts) and `sysctl` changes do not.
+   */
+  readonly reboot?: readonly string[];
 }
+
+/** Config files a service reads from disk when it starts: they survive a reboot by nature. */
+const READ_AT_START: readonly FileKind[] = ['haproxy', 'nginx'];
 
 /** Per-host state that the later stages (apps, reboot, export) need besides the walker's. */
 export interface HostSetup {
@@ -92,6 +101,9 @@ export function buildWorld(topo: Topology, files: ScenarioFiles, o: BuildOptions
   const hosts = new Map<string, HostSetup>();
   const k8sChanges: StepChange[] = [];
 
+  for (const r of o.reboot ?? []) {
+    if (!topo.hosts.some((h) => h.name === r)) diagnostics.push(diag('error', { file: topo.file, line: 1 }, `cannot reboot ${r}: no such host`, { expected: topo.hosts.map((h) => h.name).join(', ') }));
+  }
   for (const th of topo.hosts) {
     const setup = buildHost(world, th, diagnostics);
     for (const [k, v] of Object.entries(th.files)) setup.files[k as FileKind] = v.value;
@@ -106,7 +118,7 @@ export function buildWorld(topo: Topology, files: ScenarioFiles, o: BuildOptions
         break;
       }
       case 'run':
-        hosts.get(c.host)?.scripts.push(c.script);
+        if (!o.reboot?.includes(c.host)) hosts.get(c.host)?.scripts.push(c.script);
         break;
       case 'sysctl':
         break;
@@ -118,9 +130,13 @@ export function buildWorld(topo: Topology, files: ScenarioFiles, o: BuildOptions
   }
   for (const [name, s] of hosts) {
     const th = topo.hosts.find((h) => h.name === name) as TopoHost;
+    const rebooted = o.reboot?.includes(name) ?? false;
+    if (rebooted) {
+      for (const k of Object.keys(s.files) as FileKind[]) if (!th.persistent.includes(k) && !READ_AT_START.includes(k)) delete s.files[k];
+    }
     loadHostFiles(s, th, files, diagnostics);
     for (const c of changes) {
-      if (c.kind === 'sysctl' && c.host === name) diagnostics.push(...applySysctl(s.host.sysctl, s.host.ifaces, c.key, c.value, c.loc));
+      if (c.kind === 'sysctl' && c.host === name && !rebooted) diagnostics.push(...applySysctl(s.host.sysctl, s.host.ifaces, c.key, c.value, c.loc));
     }
     for (const script of s.scripts) runScript(s, script, files, diagnostics);
     s.host.netfilter = s.ruleset.tables.length ? makeNetfilterOps(s.ruleset) : undefined;

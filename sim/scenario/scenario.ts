@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly recorder?: Recorder;
   /** Treat HAProxy's round-robin position as unknown (explore). */
   readonly unknownRoundRobin?: boolean;
+  /** Hosts rebooted after the changes (see BuildOptions.reboot). */
+  readonly reboot?: readonly string[];
 }
 
 export interface ScenarioWorld extends BuiltWorld {
@@ -53,6 +55,7 @@ export function buildScenario(sc: Scenario, o: RunOptions = {}): ScenarioWorld {
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.chooser ? { chooser: o.chooser } : {}),
     ...(o.recorder ? { recorder: o.recorder } : {}),
+    ...(o.reboot ? { reboot: o.reboot } : {}),
   });
   const diagnostics: Diagnostic[] = [...sc.diagnostics, ...built.diagnostics];
   const { changes } = changesFor(sc.topology, o);

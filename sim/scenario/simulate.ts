@@ -26,6 +26,8 @@ export interface SimulateOptions {
   readonly explore?: boolean;
   readonly seed?: number;
   readonly recorder?: Recorder;
+  /** Hosts rebooted after the step's changes. */
+  readonly reboot?: readonly string[];
 }
 
 export interface TryResult {
@@ -67,7 +69,7 @@ function zero(): Outcomes {
 export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unknownRoundRobin: boolean): { tries: TryResult[]; log: string[]; world: ScenarioWorld } {
   const sw = buildScenario(sc, {
     ...(o.step !== undefined ? { step: o.step } : {}), ...(o.variant !== undefined ? { variant: o.variant } : {}),
-    ...(o.noPolicy ? { noPolicy: true } : {}), seed: o.seed ?? 1, chooser, ...(o.recorder ? { recorder: o.recorder } : {}), unknownRoundRobin,
+    ...(o.noPolicy ? { noPolicy: true } : {}), ...(o.reboot ? { reboot: o.reboot } : {}), seed: o.seed ?? 1, chooser, ...(o.recorder ? { recorder: o.recorder } : {}), unknownRoundRobin,
   });
   const errors = sw.allDiagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SimulateError(`the scenario has ${errors.length} error(s)`, errors);

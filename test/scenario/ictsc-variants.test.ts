@@ -68,3 +68,20 @@ describe('ICTSC variants', () => {
     expect(rec.events.some((e) => e.kind === 'end' && e.disposition === 'SOCKET_ON_FORWARD')).toBe(false);
   });
 });
+
+describe('reboot', () => {
+  it('step 4 typed at run time does not survive a reboot of lb: the DIVERT rules and policy routing are gone', () => {
+    const r = simulate(sc, { step: 4, from: 'host01', to: LB, tries: 2, reboot: ['lb'] });
+    expect(r.tries.map((t) => t.outcome)).toEqual(['timeout', 'timeout']);
+  });
+  it('saved in rules.v4 and the network configuration, the fix survives a reboot of every machine', () => {
+    const all = ['host01', 'host02', 'lb', 'master', 'worker01', 'worker02'];
+    expect(simulate(sc, { variant: 'persisted', from: 'host01', to: LB, tries: 4, reboot: all }).tries.map((t) => t.outcome)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(simulate(sc, { variant: 'persisted', from: 'host02', to: LB, tries: 2, reboot: all }).tries.map((t) => t.outcome)).toEqual(['timeout', 'timeout']);
+  });
+  it('a rules file the host does not declare persistent is not restored', () => {
+    const sw = buildScenario(sc, { step: 0, reboot: ['lb'] });
+    expect(sw.allDiagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(sw.hosts.get('lb')?.ruleset.tables.map((t) => t.name)).toEqual(['nat']); // rules.v4 is declared persistent
+  });
+});
