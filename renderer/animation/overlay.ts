@@ -103,7 +103,10 @@ export function drawFrame(ctx: CanvasRenderingContext2D, width: number, height: 
     }
   }
 
-  for (const d of f.drops) {
+  // One mark per host: the latest drop there, with how many came before it.
+  const latest = new Map<string, { d: (typeof f.drops)[number]; n: number }>();
+  for (const d of f.drops) latest.set(d.host, { d, n: (latest.get(d.host)?.n ?? 0) + 1 });
+  for (const { d, n } of latest.values()) {
     const p = pos.position(hostId(d.host));
     if (!p) continue;
     const r = 9 * s;
@@ -115,7 +118,7 @@ export function drawFrame(ctx: CanvasRenderingContext2D, width: number, height: 
     ctx.moveTo(p.x + r, p.y - r - 18 * s);
     ctx.lineTo(p.x - r, p.y + r - 18 * s);
     ctx.stroke();
-    const text = `${d.disposition}${d.rule ? `: ${d.rule.raw}` : `: ${d.reason}`}`;
+    const text = `${n > 1 ? `${n}× ` : ''}${d.disposition}${d.rule ? `: ${d.rule.raw}` : `: ${d.reason}`}`;
     label(ctx, text.length > 90 ? `${text.slice(0, 88)}…` : text, p.x + r + 4, p.y - 18 * s, P.drop, P.textBg, s);
   }
 

@@ -38,15 +38,13 @@ export function EventList(): React.JSX.Element {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    if (cursor < 0) {
-      el.scrollTop = 0;
-      return;
-    }
-    const k = visible.indexOf(cursor);
+    const k = cursor < 0 ? 0 : visible.indexOf(cursor);
     if (k < 0) return;
     const top = k * ROW;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
+    // Render the rows now rather than when the scroll event arrives.
+    setScroll(el.scrollTop);
   }, [cursor, visible, ROW]);
 
   if (!index || visible.length === 0) return <section className="panel events"><h2>{t('panel.events')}</h2><p className="muted">{t('events.empty')}</p></section>;

@@ -21,7 +21,7 @@ function why(h: LineageHop, t: T): string {
     case 'replaced':
       return t('lineage.replaced', { who });
     case 'preserved':
-      return t('lineage.preserved', { who: h.detail.includes('usesrc') ? '`usesrc clientip`' : who });
+      return t('lineage.preserved', { who: /usesrc/.test(h.detail) ? `${who} (\`usesrc clientip\`)` : who });
     case 'delivered':
       return t('lineage.delivered');
     case 'logged':

@@ -58,9 +58,16 @@ export function sourceLineage(idx: TraceIndex, cursor: number): LineageHop[] {
   const opening = new Set<number>();
   const lastSeenAt = new Map<string, string>();
   const out: LineageHop[] = [];
+  const seenHops = new Set<string>();
+  // What an application last said at a host (HAProxy's "connecting to ... from ... (usesrc ...)").
+  const lastApp = new Map<string, string>();
   const push = (h: LineageHop): void => {
     const prev = out[out.length - 1];
     if (prev && prev.host === h.host && prev.address === h.address && (h.why === 'seen' || prev.why === h.why)) return;
+    // A retransmission or a proxy's retry tells nothing new.
+    const key = `${h.host}|${h.address}|${h.why}`;
+    if (seenHops.has(key)) return;
+    seenHops.add(key);
     out.push(h);
   };
   for (let i = lo; i < hi; i++) {
@@ -79,7 +86,8 @@ export function sourceLineage(idx: TraceIndex, cursor: number): LineageHop[] {
         const seen = lastSeenAt.get(e.host);
         if (seen === undefined) break;
         opening.add(e.packet.id);
-        push({ index: i, host: e.host, address: e.packet.src, why: seen === e.packet.src ? 'preserved' : 'replaced', detail: `${e.by}: ${e.why}` });
+        const said = lastApp.get(e.host);
+        push({ index: i, host: e.host, address: e.packet.src, why: seen === e.packet.src ? 'preserved' : 'replaced', detail: said !== undefined && said.startsWith(`${e.by}:`) ? said : `${e.by}: ${e.why}` });
         break;
       }
       case 'link':
@@ -99,6 +107,7 @@ export function sourceLineage(idx: TraceIndex, cursor: number): LineageHop[] {
         push({ index: i, host: e.host, address: e.packet.src, why: 'delivered', detail: e.app ? `${e.app} (${e.socket})` : e.socket });
         break;
       case 'app': {
+        lastApp.set(e.host, `${e.app}: ${e.message}`);
         if (!/nginx/i.test(e.app) || !/log/i.test(e.action)) break;
         const m = IP_RE.exec(e.message);
         if (m) push({ index: i, host: e.host, address: m[1] as string, why: 'logged', detail: e.message });

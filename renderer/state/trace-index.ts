@@ -47,7 +47,8 @@ export function eventPacket(e: TraceEvent): PacketSummary | undefined {
     case 'nat':
       return e.after;
     default:
-      return undefined;
+      // rule and check events may carry the packet as the hook saw it (optional in the contract)
+      return (e as { readonly packet?: PacketSummary }).packet;
   }
 }
 

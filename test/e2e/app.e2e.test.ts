@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)(`app in Chromium${skipReason ? ` (${skipReason})` 
     expect(Number(t1)).toBeGreaterThan(Number(t0));
     const lineage = (await p.locator('[data-testid=lineage]').textContent()) ?? '';
     expect(lineage).toContain('host01192.168.0.10');
-    expect(lineage).toMatch(/preserved by `usesrc clientip`/);
+    expect(lineage).toMatch(/preserved by haproxy \(`usesrc clientip`\)/);
     expect(await p.locator('[data-testid=access-log]').textContent()).toContain('192.168.0.10 - -');
   });
 
