@@ -6,7 +6,7 @@
 // Flags: --no-build (serve dist/renderer as it is), --build-only (build and exit).
 
 import { createServer } from 'node:http';
-import { existsSync, promises as fs, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve, sep, relative, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,11 +47,38 @@ export async function buildRenderer({ quiet = false } = {}) {
   await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
 }
 
+/** Runs fn while holding dist/.build.lock, so concurrent servers (parallel test files) never build over each other. */
+async function withBuildLock(fn) {
+  const lock = join(ROOT, 'dist', '.build.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true }); // left by a killed build
+      } catch {
+        // it went away meanwhile
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export async function ensureBuilt({ quiet = false } = {}) {
   if (!buildIsStale()) return false;
-  if (!quiet) console.log('hoplab: building the renderer (vite)…');
-  await buildRenderer({ quiet });
-  return true;
+  return withBuildLock(async () => {
+    if (!buildIsStale()) return false; // another process built it while we waited
+    if (!quiet) console.log('hoplab: building the renderer (vite)…');
+    await buildRenderer({ quiet });
+    return true;
+  });
 }
 
 function inside(root, p) {
