@@ -3,12 +3,14 @@
 // back. Runs when the engine can run requests (sim/index.ts's traceRequest, or its simulate with a
 // TraceRecorder; detected at run time); otherwise it skips and says so. Also saves the README screenshots of steps 2 and 3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as sim from '../../sim/index.js';
 import { runPath, type SimApi } from '../../renderer/engine/engine-host.js';
 import { hasChromium, launch, openApp, ROOT, screenshot, skipReason, startServer, stepUntil, type Browser, type Served } from './harness.js';
 
+/** HOPLAB_UPDATE_DOCS_IMG=1 copies the step 2 and 3 screenshots to docs/img/ for the README. */
+const UPDATE_DOCS = process.env['HOPLAB_UPDATE_DOCS_IMG'] === '1';
 const engineRuns = runPath(sim as unknown as Partial<SimApi>) !== undefined;
 const why = !hasChromium ? skipReason : engineRuns ? '' : 'sim/index.ts cannot run requests yet (no loadScenario with traceRequest or simulate)';
 if (why) console.warn(`e2e step 3: skipped: ${why}`);
@@ -42,8 +44,7 @@ describe.skipIf(why !== '')(`ICTSC step 3 run by the engine${why ? ` (skipped: $
     expect(await b.page.locator('[data-testid=outcome-host01]').count()).toBe(1);
     await b.page.keyboard.press('End');
     const shot = await screenshot(b.page, 'e2e-engine-step2');
-    mkdirSync(join(ROOT, 'docs', 'img'), { recursive: true });
-    copyFileSync(shot, join(ROOT, 'docs', 'img', 'step2.png'));
+    if (UPDATE_DOCS) copyFileSync(shot, join(ROOT, 'docs', 'img', 'step2.png'));
   }, 120_000);
 
   it('step 3 from host01: the SYN-ACK arriving at lb is DIVERTed, marked and routed local', async () => {
@@ -60,7 +61,7 @@ describe.skipIf(why !== '')(`ICTSC step 3 run by the engine${why ? ` (skipped: $
     expect(route).toMatch(/fwmark 0x1 lookup 100/);
     expect(route).toMatch(/local/);
     const shot = await screenshot(p, 'e2e-engine-step3-divert');
-    copyFileSync(shot, join(ROOT, 'docs', 'img', 'step3.png'));
+    if (UPDATE_DOCS) copyFileSync(shot, join(ROOT, 'docs', 'img', 'step3.png'));
     const before = await p.locator('.ev-row.current').textContent();
     await p.locator('[data-testid=step-back]').click();
     expect(await p.locator('.ev-row.current').textContent()).not.toBe(before);
