@@ -1,7 +1,8 @@
 // ICTSC step 3 run by the engine itself, through the UI: pick step 3, run from host01, step to the
 // SYN-ACK arriving at lb and check the inspector shows the DIVERT mark and the `local` route; step
 // back. Runs when the engine can run requests (sim/index.ts's traceRequest, or its simulate with a
-// TraceRecorder; detected at run time); otherwise it skips and says so. Also saves the README screenshots of steps 2 and 3.
+// TraceRecorder; detected at run time); otherwise it skips and says so. With HOPLAB_UPDATE_DOCS_IMG=1 it refreshes
+// docs/img/step2.png and step3.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
