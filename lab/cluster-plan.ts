@@ -15,8 +15,8 @@ import {
   type ServicePortEndpoints,
   type ServicePortInfo,
   type TopoKubernetes,
-} from '../sim/lab-api.js';
-import { assignPodAddresses, type PodAddressing } from './cni-plan.js';
+} from '../sim/index.js';
+import { assignPodAddresses, type PodAddressing } from '../sim/index.js';
 import { placePods, type PendingPod, type PlacedPod } from './placement.js';
 
 export const SERVICE_CIDR = '10.96.0.0/12';

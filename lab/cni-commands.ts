@@ -2,8 +2,8 @@
 // node sysctls kubelet and kube-proxy set, the VXLAN tunnel created after the node's own
 // interfaces (so the node IP stays MASQUERADE's fallback source, semantics E15), routes to the
 // other nodes' blocks, and one veth per pod.
-import type { Topology } from '../sim/lab-api.js';
-import { CALICO, tunnelAddress, vtepMac } from './cni-plan.js';
+import type { Topology } from '../sim/index.js';
+import { CALICO, tunnelAddress, vtepMac } from '../sim/index.js';
 import type { LabPod } from './cluster-plan.js';
 import { hostNs, podNs } from './names.js';
 import { ipCmd, primaryAddress, sysctlCmd, type LabCommand } from './net-plan.js';

@@ -9,7 +9,7 @@
 //   turn, the end is parked under a temporary name in the first namespace and moved when due.
 // Every namespace starts from kernel defaults for forwarding and reverse-path filtering (a new
 // namespace copies these from the root namespace, which may have changed them).
-import type { Topology, TopoHost } from '../sim/lab-api.js';
+import type { Topology, TopoHost } from '../sim/index.js';
 import { BRIDGE_NAME, bridgePortName, hostNs, switchNs } from './names.js';
 
 export interface LabCommand {

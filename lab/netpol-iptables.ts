@@ -8,7 +8,7 @@
 // requires node-to-pod traffic to be allowed anyway).
 // Isolation (networking/v1 semantics): a pod selected by any policy with policyTypes Ingress
 // accepts only what one of those policies' ingress rules allows; other pods accept everything.
-import { matchesSelector, namespaceLabels, type K8sObject, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from '../sim/lab-api.js';
+import { matchesSelector, namespaceLabels, type K8sObject, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from '../sim/index.js';
 import type { LabPod } from './cluster-plan.js';
 import type { SaveTable } from './iptables-text.js';
 

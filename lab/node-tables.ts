@@ -3,7 +3,7 @@
 // from hoplab's generator (its jumps sit above what was there, as EnsureRule Prepend leaves them
 // on a fresh node) and the CNI's policy chains (Felix keeps its jump at the top of FORWARD;
 // `policyPlacement: after-kube-forward` puts it right below kube-proxy's KUBE-FORWARD jump).
-import type { K8sObject, Topology } from '../sim/lab-api.js';
+import type { K8sObject, Topology } from '../sim/index.js';
 import { kubeProxyInput, kubeProxyTables, type ClusterPlan } from './cluster-plan.js';
 import { mergeSources, parseSaveText, serializeSaveText, type RuleSource } from './iptables-text.js';
 import { primaryAddress } from './net-plan.js';

@@ -11,8 +11,8 @@
 // 5. Otherwise every replica goes to the first schedulable node.
 // Schedulable nodes are `kubernetes.nodes` minus `kubernetes.controlPlane` (tainted NoSchedule;
 // tolerations are not considered). DaemonSets get one pod per schedulable node.
-import { matchesSelector, type K8sObject, type Labels, type PodSpec, type PodTemplateSpec } from '../sim/lab-api.js';
-import { sha1Hex } from './sha1.js';
+import { matchesSelector, type K8sObject, type Labels, type PodSpec, type PodTemplateSpec } from '../sim/index.js';
+import { sha1Hex } from '../sim/index.js';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 

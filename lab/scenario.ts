@@ -15,7 +15,7 @@ import {
   type K8sObject,
   type StepChange,
   type Topology,
-} from '../sim/lab-api.js';
+} from '../sim/index.js';
 import { parseStepScript, type ScriptCommand } from './step-script.js';
 
 export class ScenarioError extends Error {}

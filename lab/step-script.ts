@@ -2,7 +2,7 @@
 // lines, run inside the host's namespace one by one. Nothing else is run: no shell, no pipes, no
 // variables; each line is tokenized like a POSIX shell word list (quotes and backslashes only) and
 // checked. `iptables` is run as iptables-nft (the lab's backend).
-import { diag, type Diagnostic, type Parsed } from '../sim/lab-api.js';
+import { diag, type Diagnostic, type Parsed } from '../sim/index.js';
 
 export interface ScriptCommand {
   /** argv as run inside the namespace. */

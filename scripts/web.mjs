@@ -143,6 +143,11 @@ export function createHandler({ dist = DIST, topologies = TOPOLOGIES } = {}) {
       const rel = path === '/' ? 'index.html' : path.slice(1);
       const file = resolve(dist, ...rel.split('/'));
       if (!inside(dist, file) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
+      if (rel === 'index.html') {
+        // The page names the desktop app's origin (app://hoplab) in its CSP; served over http, the
+        // same policy is our own origin.
+        return send(res, 200, (await fs.readFile(file, 'utf8')).replaceAll('app://hoplab', "'self'"), MIME['.html']);
+      }
       return send(res, 200, await fs.readFile(file), MIME[extname(file)] ?? 'application/octet-stream');
     } catch (e) {
       return send(res, 500, String(e && e.message ? e.message : e));

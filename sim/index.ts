@@ -23,7 +23,7 @@ export * from './parsers/k8s/index.js';
 export * from './model/k8s/index.js';
 export * from './apps/netpol/index.js';
 export * as kubeProxy from './apps/kube-proxy/index.js';
-export { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type RenderedRules } from './apps/kube-proxy/index.js';
+export { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type RenderedRules, type ServicePortInfo, type ServicePortEndpoints, type EndpointInfo } from './apps/kube-proxy/index.js';
 
 // Scenarios: load, build a step, simulate requests.
 export { loadScenario, buildScenario, type Scenario, type ScenarioWorld, type RunOptions } from './scenario/scenario.js';
@@ -31,3 +31,9 @@ export { simulate, runTries, SimulateError, type SimulateOptions, type SimulateR
 export type { ClusterState, PlacedPod } from './scenario/cluster.js';
 export { curl, type CurlResult, type CurlOutcome } from './apps/curl/curl.js';
 export { tellStory, sourceLineage } from './trace/story.js';
+
+// The Calico-style addressing convention, shared with the real-kernel lab.
+export { CALICO, caliVethName, tunnelAddress, vtepMac, nextPodAddress, inBlock, assignPodAddresses, type PodAddressing } from './apps/cni/plan.js';
+export { sha1Hex } from './apps/cni/sha1.js';
+export { diag } from './core/diagnostics.js';
+export type { HostRole, Located, TopoAddress, TopoKubernetes, TopoRequest } from './scenario/topology.js';

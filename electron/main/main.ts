@@ -87,7 +87,25 @@ function setPresentation(on: boolean, notify: boolean): void {
 }
 
 function createWindow(): void {
-  win = new BrowserWindow(windowOptions(PRELOAD));
+  win = new BrowserWindow({
+    ...windowOptions(),
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
   const w = win;
   w.once('ready-to-show', () => w.show());
   w.on('closed', () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,17 +37,20 @@ describe.skipIf(!cli)(`electronegativity${reason ? ` (skipped: ${reason})` : ''}
     }
     const out = mkdtempSync(join(tmpdir(), 'hoplab-eng-'));
     try {
+      // One scan over the shell and the page together, as the packaged app holds them: the CSP
+      // check is global to a scan and the CSP lives in the page.
+      const app = join(out, 'app');
+      for (const input of config.inputs) cpSync(join(ROOT, input), join(app, input), { recursive: true });
       const findings: string[] = [];
-      for (const input of config.inputs) {
-        const report = join(out, `${input.replace(/[/.]/g, '_')}.sarif`);
-        const args = [cli as string, '-i', join(ROOT, input), '-o', report, '-r', '-e', config.electronVersion, ...(config.exclude.length ? ['-x', config.exclude.join(',')] : [])];
-        const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
-        expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-        const sarif = JSON.parse(readFileSync(report, 'utf8')) as Sarif;
-        for (const run of sarif.runs ?? []) for (const f of run.results ?? []) {
-          const loc = f.locations?.[0]?.physicalLocation;
-          findings.push(`${f.ruleId}: ${loc?.artifactLocation?.uri}:${loc?.region?.startLine}: ${f.message?.text ?? ''}`);
-        }
+      const report = join(out, 'report.sarif');
+      const args = [cli as string, '-i', app, '-o', report, '-r', '-e', config.electronVersion, ...(config.exclude.length ? ['-x', config.exclude.join(',')] : [])];
+      const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(existsSync(report), `no report written: ${r.stdout}\n${r.stderr}`).toBe(true);
+      const sarif = JSON.parse(readFileSync(report, 'utf8')) as Sarif;
+      for (const run of sarif.runs ?? []) for (const f of run.results ?? []) {
+        const loc = f.locations?.[0]?.physicalLocation;
+        findings.push(`${f.ruleId}: ${loc?.artifactLocation?.uri}:${loc?.region?.startLine}: ${f.message?.text ?? ''}`);
       }
       expect(findings).toEqual([]);
     } finally {

@@ -7,17 +7,16 @@ import { parseRecent } from '../../electron/main/recent.js';
 import type { MenuItemConstructorOptions } from 'electron';
 
 describe('security', () => {
-  it('window: isolated, sandboxed, no node, no webview', () => {
-    const w = windowOptions('/x/preload.cjs').webPreferences!;
-    expect(w).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false, navigateOnDragDrop: false });
-    expect(w.enableBlinkFeatures).toBeUndefined();
-    expect(w.preload).toBe('/x/preload.cjs');
+  it('window: hidden until its page is ready; its webPreferences are checked by electronegativity where they are written', () => {
+    const w = windowOptions();
+    expect(w).toMatchObject({ show: false, title: 'hoplab' });
+    expect('webPreferences' in w).toBe(false);
   });
 
   it('CSP: nothing by default, our own origin for scripts and workers, no inline script, no eval, no remote', () => {
     const csp = contentSecurityPolicy();
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain('script-src app://hoplab');
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(CSP_DIRECTIVES['script-src']).not.toMatch(/unsafe|http|\*/);

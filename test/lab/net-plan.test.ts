@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildNetPlan, type LabCommand } from '../../lab/net-plan.js';
 import { buildCniPlan, podCommands } from '../../lab/cni-commands.js';
 import { assertSafe } from '../../lab/safety.js';
-import { parseTopology } from '../../sim/lab-api.js';
+import { parseTopology } from '../../sim/index.js';
 import { ictsc } from './helpers.js';
 
 const inNs = (cmds: readonly LabCommand[], ns: string): string[] => cmds.filter((c) => c.ns === ns).map((c) => c.argv.join(' '));

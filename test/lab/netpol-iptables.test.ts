@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { policyRules } from '../../lab/netpol-iptables.js';
 import type { LabPod } from '../../lab/cluster-plan.js';
-import { parseManifestFiles } from '../../sim/lab-api.js';
+import { parseManifestFiles } from '../../sim/index.js';
 
 const pod = (name: string, labels: Record<string, string>, ip: string, ports: LabPod['ports'] = [{ containerPort: 80, protocol: 'TCP', name: 'http' }]): LabPod =>
   ({ ns: 'web', name, pod: name, labels, node: 'w1', owner: `Pod/web/${name}`, templateHash: 'h', ports, ip, hostVeth: `cali${name.padEnd(11, '0')}` });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { placePods } from '../../lab/placement.js';
 import { planCluster, allocateClusterIPs, kubeProxyInput } from '../../lab/cluster-plan.js';
-import { parseManifestFiles, type K8sObject } from '../../sim/lab-api.js';
+import { parseManifestFiles, type K8sObject } from '../../sim/index.js';
 import { ictsc, ictscStateAt } from './helpers.js';
 
 const cluster = { nodes: ['master', 'worker01', 'worker02'], controlPlane: ['master'] };

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignPodAddresses, caliVethName, inBlock, nextPodAddress, tunnelAddress, vtepMac } from '../../lab/cni-plan.js';
-import { sha1Hex } from '../../lab/sha1.js';
+import { assignPodAddresses, caliVethName, inBlock, nextPodAddress, tunnelAddress, vtepMac, sha1Hex } from '../../../sim/index.js';
 
 describe('sha1Hex', () => {
   it('agrees with Node crypto on any text', () => {
