@@ -47,6 +47,7 @@ declare module 'electron' {
     webviewTag?: boolean;
     experimentalFeatures?: boolean;
     enableBlinkFeatures?: string;
+    disableBlinkFeatures?: string;
     navigateOnDragDrop?: boolean;
     spellcheck?: boolean;
     safeDialogs?: boolean;

@@ -30,12 +30,10 @@ describe('hoplab lab', () => {
     expect(io.err()).toMatch(/exclude each other/);
   });
 
-  it('verify reports a missing simulator and exits non-zero', async () => {
-    const sim = (await import('../../sim/index.js')) as Record<string, unknown>;
-    if (environmentProblem() || typeof sim['labSimulator'] === 'function') return;
-    const io = captureIo();
-    const code = await main(['lab', 'verify', 'topologies/ictsc2020-nodeport-source-ip'], io);
-    expect(code).toBe(1);
-    expect(io.err()).toMatch(/simulator is not available/);
+  it("verify's simulator side answers in the probe JSON the kernel side uses", async () => {
+    const { labSimulator } = await import('../../cli/lab-simulator.js');
+    const r = await labSimulator({ dir: 'topologies/ictsc2020-nodeport-source-ip', step: 3, policy: true, from: 'host01', to: '192.168.0.1:30080', tries: 4 });
+    expect(r.summary).toEqual({ ok: 2, timeout: 2, reset: 0, refused: 0 });
+    expect(r.tries.filter((t) => t.outcome === 'ok').map((t) => t.loggedClientIp)).toEqual(['192.168.0.10', '192.168.0.10']);
   });
 });
