@@ -56,6 +56,8 @@ export interface NsSysctl {
   tcp_syn_linear_timeouts: number;
   ip_nonlocal_bind: 0 | 1;
   ip_local_port_range: readonly [number, number];
+  /** net.bridge.bridge-nf-call-iptables: bridged IPv4 traverses iptables (br_netfilter loaded). */
+  bridgeNfCallIptables: 0 | 1;
   all: IfaceSysctl;
   default: IfaceSysctl;
 }
@@ -71,6 +73,7 @@ export function defaultNsSysctl(): NsSysctl {
     tcp_syn_linear_timeouts: 4,
     ip_nonlocal_bind: 0,
     ip_local_port_range: [32768, 60999],
+    bridgeNfCallIptables: 0,
     all: { ...DEFAULT_IFACE_SYSCTL },
     default: { ...DEFAULT_IFACE_SYSCTL },
   };

@@ -168,6 +168,7 @@ export interface IfaceSpec {
   readonly mtu?: number;
   readonly link?: string;
   readonly peer?: { readonly ns: string; readonly iface: string };
+  readonly master?: string;
   readonly addresses: readonly { readonly addr: IPv4; readonly prefix: number; readonly loc?: SourceLocation; readonly text?: string }[];
   readonly vxlan?: TopoIface['vxlan'];
   readonly ipip?: TopoIface['ipip'];
@@ -188,6 +189,7 @@ export function addInterface(world: World, s: HostSetup, spec: IfaceSpec, diagno
   const index = Math.max(...[...host.ifaces.values()].map((i) => i.index)) + 1;
   const iface: Iface = { name: spec.name, index, kind: spec.kind, mac, up, mtu: spec.mtu ?? 1500, addrs: [], sysctl: { ...host.sysctl.default, ...spec.sysctl } };
   if (spec.peer) iface.peer = spec.peer;
+  if (spec.master !== undefined) iface.master = spec.master;
   if (spec.vxlan) {
     const vx = spec.vxlan;
     iface.vxlan = { vni: vx.vni, dstport: vx.dstport, learning: false, ...(vx.local !== undefined ? { local: vx.local } : {}), ...(vx.dev !== undefined ? { dev: vx.dev } : {}) };
@@ -228,7 +230,7 @@ function buildHost(world: World, th: TopoHost, diagnostics: Diagnostic[]): HostS
   const setup = newHostSetup(world, th.name, th.name, 'host');
   for (const ti of th.interfaces) {
     if (ti.name === 'lo') { diagnostics.push(diag('error', ti.loc, 'lo is created by the kernel; do not list it', { expected: 'another interface name' })); continue; }
-    addInterface(world, setup, { name: ti.name, kind: ti.kind, up: ti.up, ...(ti.mtu !== undefined ? { mtu: ti.mtu } : {}), ...(ti.link !== undefined ? { link: ti.link } : {}), addresses: ti.addresses, ...(ti.vxlan ? { vxlan: ti.vxlan } : {}), ...(ti.ipip ? { ipip: ti.ipip } : {}), loc: ti.loc }, diagnostics);
+    addInterface(world, setup, { name: ti.name, kind: ti.kind, up: ti.up, ...(ti.master !== undefined ? { master: ti.master } : {}), ...(ti.mtu !== undefined ? { mtu: ti.mtu } : {}), ...(ti.link !== undefined ? { link: ti.link } : {}), addresses: ti.addresses, ...(ti.vxlan ? { vxlan: ti.vxlan } : {}), ...(ti.ipip ? { ipip: ti.ipip } : {}), loc: ti.loc }, diagnostics);
   }
   for (const sc of th.sysctls) diagnostics.push(...applySysctl(setup.host.sysctl, setup.host.ifaces, sc.value.key, sc.value.value, sc.loc));
   for (const r of th.routes) runIpLine(setup, 'route', r.value, r.loc, diagnostics);

@@ -40,6 +40,10 @@ export function applySysctl(sys: NsSysctl, ifaces: ReadonlyMap<string, Iface>, k
       if (v === undefined || v < 0 || v > 127) return bad('an integer 0..127');
       sys.tcp_syn_linear_timeouts = v;
       return [];
+    case 'net.bridge.bridge-nf-call-iptables':
+      if (v !== 0 && v !== 1) return bad('0 or 1');
+      sys.bridgeNfCallIptables = v;
+      return [];
     case 'net.ipv4.ip_local_port_range': {
       const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(value);
       const lo = m ? Number(m[1]) : NaN;

@@ -33,6 +33,8 @@ export interface TopoIface {
   readonly addresses: readonly TopoAddress[];
   readonly mtu?: number;
   readonly up: boolean;
+  /** The bridge this device is a port of (`ip link set DEV master BR`). */
+  readonly master?: string;
   /** vxlan: `ip link add NAME type vxlan id VNI local IP dstport PORT dev DEV`, plus its peers (inner next hop -> VTEP), as Calico programs static neighbours and FDB entries. */
   readonly vxlan?: { readonly vni: number; readonly local?: IPv4; readonly dstport: number; readonly dev?: string; readonly peers: readonly { readonly nexthop: IPv4; readonly vtep: IPv4 }[] };
   /** ipip: `ip link add NAME type ipip local IP remote IP`. */
@@ -104,7 +106,7 @@ export interface Topology {
 
 const TOP_KEYS = ['name', 'title', 'description', 'segments', 'hosts', 'kubernetes', 'requests', 'steps', 'variants', 'layout', 'defaults'];
 const HOST_KEYS = ['role', 'interfaces', 'routes', 'rules', 'sysctls', 'files', 'persistent', 'description'];
-const IFACE_KEYS = ['kind', 'link', 'addresses', 'mtu', 'up', 'vni', 'local', 'remote', 'dstport', 'dev', 'peers'];
+const IFACE_KEYS = ['kind', 'link', 'addresses', 'mtu', 'up', 'master', 'vni', 'local', 'remote', 'dstport', 'dev', 'peers'];
 
 export function parseTopology(text: string, opts: { file: string }): Parsed<Topology> {
   const y = new YamlDoc(text, opts.file);
@@ -166,6 +168,12 @@ function parseHost(y: YamlDoc, name: string): TopoHost {
   const role = (HOST_ROLES as readonly string[]).includes(roleText) ? (roleText as HostRole) : (y.error([...p, 'role'], `unknown role ${roleText}`, HOST_ROLES.join(', ')), 'server' as HostRole);
   const interfaces: TopoIface[] = [];
   for (const i of y.keys([...p, 'interfaces'])) interfaces.push(parseIface(y, [...p, 'interfaces', i], i));
+  for (const i of interfaces) {
+    if (i.master === undefined) continue;
+    const br = interfaces.find((x) => x.name === i.master);
+    if (!br || br.kind !== 'bridge') y.error([...p, 'interfaces', i.name, 'master'], `${i.name}: master ${i.master} is not a bridge of ${name}`, interfaces.filter((x) => x.kind === 'bridge').map((x) => x.name).join(', ') || 'a bridge interface (kind: bridge) of this host');
+    if (i.addresses.length) y.warn([...p, 'interfaces', i.name, 'addresses'], `${i.name} is a bridge port: its addresses are not used; put them on ${i.master}`);
+  }
   const lines = (key: string): Located<string>[] => {
     const out: Located<string>[] = [];
     for (let i = 0; i < y.length([...p, key]); i++) {
@@ -242,7 +250,8 @@ function parseIface(y: YamlDoc, p: YPath, name: string): TopoIface {
   } else {
     for (const k of tunnelKeys) if (y.node([...p, k])) y.error([...p, k], `${k} applies to vxlan or ipip interfaces only`, 'kind: vxlan or kind: ipip');
   }
-  return { name, kind, ...(link !== undefined ? { link } : {}), addresses, ...(mtu !== undefined ? { mtu } : {}), up: upV === undefined ? true : upV === true, ...(vxlan ? { vxlan } : {}), ...(ipip ? { ipip } : {}), loc: y.loc(p) };
+  const master = y.str([...p, 'master']);
+  return { name, kind, ...(link !== undefined ? { link } : {}), addresses, ...(mtu !== undefined ? { mtu } : {}), up: upV === undefined ? true : upV === true, ...(master !== undefined ? { master } : {}), ...(vxlan ? { vxlan } : {}), ...(ipip ? { ipip } : {}), loc: y.loc(p) };
 }
 
 function parseKubernetes(y: YamlDoc, hostNames: ReadonlySet<string>): TopoKubernetes {

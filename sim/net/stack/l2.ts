@@ -12,6 +12,7 @@ import { summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
 import { ipRcv, ipLocalOut, sendIcmpError } from './ip.js';
 import type { Timer } from '../../core/scheduler.js';
+import { bridgeRcv, bridgeXmit } from './bridge.js';
 
 const ARP_RETRIES = 3; // mcast_solicit
 const ARP_RETRANS_US = 1_000_000; // retrans_time_ms
@@ -107,6 +108,10 @@ function frameSummary(f: EthFrame, id: number): PacketSummary {
 
 /** Puts a frame on a device's wire: the peer of a veth, or every other port of a segment. */
 export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: number): void {
+  if (iface.kind === 'bridge') {
+    bridgeXmit(h, iface, frame, (p, f) => frameXmit(w, h, p, f, id));
+    return;
+  }
   if (iface.kind === 'veth' && iface.peer) {
     const peerHost = w.hosts.get(iface.peer.ns);
     const peerIf = peerHost?.ifaces.get(iface.peer.iface);
@@ -122,12 +127,18 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
   }
   const seg = w.segments.get(iface.segment);
   if (!seg) return;
+  // A learning switch: it remembers the member each source MAC came from, sends a unicast frame
+  // only there, and floods broadcasts and frames for MACs it has not seen.
+  seg.fdb.set(frame.src, `${h.name}|${iface.name}`);
+  const learnt = frame.dst === BROADCAST_MAC ? undefined : seg.fdb.get(frame.dst);
   for (const m of seg.members) {
     if (m.host === h.name && m.iface === iface.name) continue;
+    if (learnt !== undefined && learnt !== `${m.host}|${m.iface}`) continue;
     const oh = w.hosts.get(m.host);
     const oi = oh?.ifaces.get(m.iface);
     if (!oh || !oi || !oi.up) continue;
-    if (frame.dst !== BROADCAST_MAC && frame.dst !== oi.mac) continue; // a learning switch delivers unicast to its owner only
+    // A NIC drops unicast frames for other MACs; a bridge port is promiscuous.
+    if (learnt === undefined && frame.dst !== BROADCAST_MAC && frame.dst !== oi.mac && oi.master === undefined) continue;
     if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs, ...encapOf(frame) });
     w.sched.after(seg.latencyUs, () => frameRcv(w, oh, oi, frame, id));
   }
@@ -136,6 +147,11 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
 /** netif_receive_skb for one device: ARP, or IPv4 up to ip_rcv. */
 export function frameRcv(w: World, h: Host, iface: Iface, frame: EthFrame, id: number): void {
   if (!iface.up) return;
+  if (iface.master !== undefined) {
+    // A bridge port: the bridge takes every frame (promiscuous), forwards it or hands it up.
+    bridgeRcv(w, h, iface, frame, id, (br, f) => frameRcv(w, h, br, f, id), (p, f) => frameXmit(w, h, p, f, id));
+    return;
+  }
   if (frame.dst !== BROADCAST_MAC && frame.dst !== iface.mac) return;
   if (frame.arp) { arpRcv(w, h, iface, frame.arp); return; }
   if (frame.ip) ipRcv(w, h, iface.name, frame.ip, id);

@@ -34,6 +34,10 @@ export type HookOutcome =
 export interface HookIo {
   readonly in?: string;
   readonly out?: string;
+  /** Bridge ports, for a frame bridged with br_netfilter (`-m physdev`). */
+  readonly physIn?: string;
+  readonly physOut?: string;
+  readonly bridged?: boolean;
   /** POSTROUTING: the next hop, for MASQUERADE's source choice. */
   readonly nexthop?: IPv4;
 }
@@ -346,6 +350,9 @@ class Env implements NfEnv {
   readonly table: Table;
   readonly inIface?: string;
   readonly outIface?: string;
+  readonly physIn?: string;
+  readonly physOut?: string;
+  readonly bridged?: boolean;
   readonly packet: NfPacketView;
   mark: number;
   readonly ct: NfConntrack | undefined;
@@ -362,6 +369,9 @@ class Env implements NfEnv {
     this.table = table;
     if (io.in !== undefined) this.inIface = io.in;
     if (io.out !== undefined) this.outIface = io.out;
+    if (io.physIn !== undefined) this.physIn = io.physIn;
+    if (io.physOut !== undefined) this.physOut = io.physOut;
+    if (io.bridged) this.bridged = true;
     this.packet = packetView(skb);
     this.mark = skb.mark;
     this.ct = ctView(w, skb);

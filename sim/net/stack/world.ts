@@ -12,6 +12,8 @@ export interface Segment {
   readonly name: string;
   readonly latencyUs: number;
   readonly members: { readonly host: string; readonly iface: string }[];
+  /** The switch's forwarding database: source MAC -> "host|iface" it was seen on. */
+  readonly fdb: Map<string, string>;
 }
 
 export interface WorldOptions {
@@ -63,7 +65,7 @@ export class World {
   segment(name: string, latencyUs?: number): Segment {
     let s = this.segments.get(name);
     if (!s) {
-      s = { name, latencyUs: latencyUs ?? this.linkLatencyUs, members: [] };
+      s = { name, latencyUs: latencyUs ?? this.linkLatencyUs, members: [], fdb: new Map() };
       this.segments.set(name, s);
     }
     return s;
