@@ -5,17 +5,19 @@
 // A failure while bringing the lab up tears everything down before the error is reported.
 import { join } from 'node:path';
 import { buildCniPlan, podCommands } from './cni-commands.js';
-import { planCluster, type ClusterPlan, type LabPod } from './cluster-plan.js';
+import { kubeProxyInput, planCluster, type ClusterPlan, type LabPod } from './cluster-plan.js';
 import { adjustHaproxyCfg, type HaproxyAdjustment } from './haproxy-adjust.js';
 import { hostNs, podNs } from './names.js';
-import { buildNetPlan, sysctlCmd, type LabCommand } from './net-plan.js';
+import { buildNetPlan, primaryAddress, sysctlCmd, type LabCommand } from './net-plan.js';
 import { NGINX_1_19_INDEX_HTML, nginxConf } from './nginx-files.js';
 import { hostTables } from './node-tables.js';
 import {
   ensureDir, environmentProblem, listeningPorts, alive, readTextOr, runAll, runCommand, startProcess,
   STATE_DIR, stopPid, teardownAll, waitFor, writeText,
 } from './runtime.js';
-import { applyChange, changesTo, loadScenario, ScenarioError, type LabAction, type Scenario, type ScenarioState } from './scenario.js';
+import { healthAnswers, healthScriptPath, healthServerScript } from './health-server.js';
+import type { KubeProxyInput } from '../sim/index.js';
+import { applyChange, changesTo, iprouteRun, loadScenario, ScenarioError, type LabAction, type Scenario, type ScenarioState } from './scenario.js';
 
 export const IPTABLES_BACKEND = 'iptables-nft';
 
@@ -123,6 +125,13 @@ export class Lab {
     runAll(cni.commands, (s) => this.log(s));
     if (topo.kubernetes) await this.replanCluster();
     for (const h of topo.hosts) if (!topo.kubernetes?.nodes.includes(h.name)) this.loadTables(h.name);
+    for (const h of topo.hosts) {
+      const f = this.state.files.get(h.name)?.get('iproute');
+      if (!f) continue;
+      const run = iprouteRun(h.name, f.path, f.text);
+      this.state = { ...this.state, runs: [...this.state.runs, run] };
+      await this.act({ kind: 'run', run });
+    }
     for (const h of topo.hosts) if (this.state.files.get(h.name)?.has('haproxy')) await this.startHaproxy(h.name);
   }
 
@@ -190,7 +199,33 @@ export class Lab {
       await this.startNginx(p);
     }
     for (const n of k8s.nodes) this.loadTables(n);
+    for (const n of k8s.nodes) await this.startHealthServer(n);
     if (plan.pending.length > 0) this.log(`pending pods: ${plan.pending.map((p) => `${p.ns}/${p.name} (${p.reason})`).join(', ')}`);
+  }
+
+  /** kube-proxy's healthCheckNodePort server on a node, restarted with the answers of the current plan. */
+  private async startHealthServer(node: string): Promise<void> {
+    const key = `kube-proxy-health:${node}`;
+    const old = this.file.processes.find((x) => x.key === key);
+    if (old) { await stopPid(old.pid); this.file = { ...this.file, processes: this.file.processes.filter((x) => x.key !== key) }; }
+    const input = this.kubeProxyInputOf(node);
+    const answers = input ? healthAnswers(input) : [];
+    if (answers.length === 0) return;
+    const dir = ensureDir(join(STATE_DIR, node));
+    const script = healthScriptPath(STATE_DIR, node);
+    writeText(script, healthServerScript(answers));
+    const ns = hostNs(node);
+    const pid = startProcess({ ns, argv: ['node', script], note: `${node}: kube-proxy health check server` }, join(dir, 'health.log'), join(dir, 'health.err'));
+    this.addProcess({ key, ns, pid, stdout: join(dir, 'health.log'), stderr: join(dir, 'health.err') });
+    await waitFor(`kube-proxy health server on ${node}`, () => answers.every((a) => listeningPorts(pid).has(a.port)), 5000, () => (alive(pid) ? undefined : `exited: ${readTextOr(join(dir, 'health.err'))}`));
+  }
+
+  private kubeProxyInputOf(node: string): KubeProxyInput | undefined {
+    const k8s = this.scenario.topology.kubernetes;
+    const h = this.scenario.topology.hosts.find((x) => x.name === node);
+    if (!k8s || !h || !this.cluster) return undefined;
+    const ip = primaryAddress(h)?.ip;
+    return kubeProxyInput(this.state.objects, this.cluster, node, ip ? [ip] : [], k8s.clusterCIDR);
   }
 
   private async startNginx(p: LabPod): Promise<void> {

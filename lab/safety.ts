@@ -7,7 +7,7 @@
 import { isLabNs } from './names.js';
 import type { LabCommand } from './net-plan.js';
 
-export const NS_PROGRAMS = ['ip', 'bridge', 'sysctl', 'iptables-nft', 'iptables-nft-restore', 'iptables-nft-save', 'haproxy', 'nginx', 'curl', 'tcpdump', 'conntrack'] as const;
+export const NS_PROGRAMS = ['ip', 'bridge', 'sysctl', 'iptables-nft', 'iptables-nft-restore', 'iptables-nft-save', 'haproxy', 'nginx', 'curl', 'tcpdump', 'conntrack', 'node'] as const;
 
 export class UnsafeCommandError extends Error {}
 
@@ -41,6 +41,8 @@ export function assertSafe(c: LabCommand): void {
   if (!isLabNs(c.ns)) throw new UnsafeCommandError(`${where}: ${c.ns} is not a hoplab-* namespace`);
   if (!(NS_PROGRAMS as readonly string[]).includes(prog ?? '')) throw new UnsafeCommandError(`${where}: program ${prog ?? '(none)'} is not on the lab's list (${NS_PROGRAMS.join(', ')})`);
   if (prog === 'ip') checkIpArgs(c.argv.slice(1), where);
+  // node runs only the lab's own kube-proxy health server script.
+  if (prog === 'node' && !(c.argv.length === 2 && /\/kube-proxy-health\.cjs$/.test(c.argv[1] ?? '') && /^\/(run|tmp)\/hoplab-lab\//.test(c.argv[1] ?? ''))) throw new UnsafeCommandError(`${where}: node may only run the lab's kube-proxy health server`);
   if (prog === 'bridge' && c.argv.some((a) => IP_FORBIDDEN_OPTIONS.has(a) || a === 'netns')) throw new UnsafeCommandError(`${where}: bridge may not name a namespace or batch file`);
 }
 

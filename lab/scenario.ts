@@ -91,6 +91,13 @@ function objKey(o: K8sObject): string {
   return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
+/** A host's `iproute` file (its network configuration's `ip` lines) as commands to run in its namespace. */
+export function iprouteRun(host: string, file: string, text: string): HostRun {
+  const p = parseStepScript(text, { file });
+  failOn(p.diagnostics);
+  return { host, file, commands: p.value };
+}
+
 export function applyChange(sc: Scenario, st: ScenarioState, c: StepChange): { state: ScenarioState; actions: LabAction[] } {
   switch (c.kind) {
     case 'apply': {
@@ -114,7 +121,12 @@ export function applyChange(sc: Scenario, st: ScenarioState, c: StepChange): { s
       const actions: LabAction[] = [];
       if (c.file === 'haproxy') actions.push({ kind: 'restart-haproxy', host: c.host });
       else if (c.file === 'iptables') actions.push({ kind: 'reload-iptables', host: c.host });
-      else throw new ScenarioError(`${c.loc.file}:${c.loc.line}: the lab cannot replace a ${c.file} file yet`);
+      else if (c.file === 'iproute') {
+        // The host's network configuration: its `ip` (and `iptables`) lines run as the system would at boot.
+        const run = iprouteRun(c.host, c.with, read(sc.dir, c.with));
+        actions.push({ kind: 'run', run });
+        return { state: { ...st, files, runs: [...st.runs, run] }, actions };
+      } else throw new ScenarioError(`${c.loc.file}:${c.loc.line}: the lab cannot replace a ${c.file} file yet`);
       return { state: { ...st, files }, actions };
     }
     case 'run': {

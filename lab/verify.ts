@@ -31,6 +31,8 @@ export interface VerifyRow {
   readonly differences: readonly string[];
 }
 
+const NOT_RUN = (r: { from: string; to: string }): ProbeResult => ({ step: '-', from: r.from, to: r.to, tries: [], summary: { ok: 0, timeout: 0, reset: 0, refused: 0 } });
+
 export function compareResults(kernel: ProbeResult, sim: ProbeResult): string[] {
   const diffs: string[] = [];
   for (const k of ['ok', 'timeout', 'reset', 'refused'] as const) {
@@ -62,7 +64,15 @@ export async function verify(dir: string, simulate: LabSimulator, opts: { tries?
       await run(`step ${s}`, s);
     }
     for (const v of sc.topology.variants) {
-      await Lab.up(dir, { variant: v.name, policy });
+      try {
+        await Lab.up(dir, { variant: v.name, policy });
+      } catch (e) {
+        // A variant the lab cannot build is reported, not compared, and the others still run.
+        const why = e instanceof Error ? e.message : String(e);
+        opts.log?.(`variant ${v.name}: the lab cannot build it: ${why}`);
+        for (const r of sc.topology.requests) rows.push({ target: `variant ${v.name}`, from: r.from, to: r.to, kernel: NOT_RUN(r), simulated: NOT_RUN(r), agree: false, differences: [`the lab cannot build it: ${why}`] });
+        continue;
+      }
       await run(`variant ${v.name}`, v.base, v.name);
     }
   } finally {

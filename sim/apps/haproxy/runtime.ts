@@ -20,6 +20,9 @@ import { proxyV1Header } from './proxy-protocol.js';
 import { applyCheckResult, checkConnectTimeout, checkSource, checkTarget, firstCheckDelay, initialHealth, nextCheckDelay, type HealthState } from './health.js';
 import type { SourceLocation } from '../../core/diagnostics.js';
 
+/** How late HAProxy notices an expired timer (its ms tick). */
+const TIMER_LATENESS_MS = 1;
+
 export interface HaproxyChoice {
   readonly at: number;
   readonly frontend: string;
@@ -187,7 +190,10 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
     server = sk;
     const tc = be.timeouts.connect;
     if (tc !== undefined) {
-      connectTimer = w.sched.after(tc * 1000, () => {
+      // HAProxy's clock and timers are in whole milliseconds: an expiry is seen on the first
+      // poller wakeup at or after it, in practice the next millisecond (the lab shows four 500 ms
+      // attempts outlasting curl -m 2's 2001 ms).
+      connectTimer = w.sched.after((tc + TIMER_LATENESS_MS) * 1000, () => {
         if (serverOpen || !server || server !== sk) return;
         tcpClose(w, h, sk); // the SYN_SENT socket goes away: late SYN-ACKs find no socket
         fail('timeout', `timeout connect ${tc}ms expired`);
