@@ -8,7 +8,7 @@ import { probe, type ProbeResult } from '../../lab/probe.js';
 import { startCapture } from '../../lab/capture.js';
 import { recordCaptures } from '../../lab/record.js';
 import { environmentProblem, sleep, teardownAll } from '../../lab/runtime.js';
-import { verify, type LabSimulator } from '../../lab/verify.js';
+import { verify, type LabSimulator, type VerifyRow } from '../../lab/verify.js';
 
 const USAGE = `usage:
   hoplab lab up <dir> [--step N | --variant V] [--no-policy] [--policy-placement before-kube-forward|after-kube-forward] [--verbose]
@@ -106,16 +106,24 @@ async function run(args: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     case 'verify': {
-      const a = parseArgs(rest, { tries: { type: 'number' }, 'no-policy': { type: 'boolean' } });
+      const a = parseArgs(rest, { tries: { type: 'number' }, 'no-policy': { type: 'boolean' }, 'policy-only': { type: 'boolean' }, json: { type: 'boolean' } });
       const dir = a.positional[0];
       if (dir === undefined) throw new UsageError('lab verify takes a scenario folder');
       const sim = await loadSimulator();
-      if (!sim) { io.stderr.write('hoplab lab verify: the simulator is not available (sim/index.ts exports no labSimulator); nothing to compare the kernel with\n'); return 1; }
+      if (!sim) { io.stderr.write('hoplab lab verify: the simulator is not available; nothing to compare the kernel with\n'); return 1; }
       const release = guardSignals(io);
       try {
-        const rows = await verify(dir, sim, { ...(a.flags.tries !== undefined ? { tries: a.flags.tries as number } : {}), policy: a.flags['no-policy'] !== true, log: (s) => io.stdout.write(`${s}\n`) });
+        // Both with and without the scenario's NetworkPolicy, unless one is asked for.
+        const policies = a.flags['no-policy'] ? [false] : a.flags['policy-only'] ? [true] : [true, false];
+        const rows: (VerifyRow & { policy: boolean })[] = [];
+        for (const policy of policies) {
+          const log = a.flags['json'] ? undefined : (s: string) => io.stdout.write(`${policy ? '[policy]    ' : '[no policy] '}${s}\n`);
+          const r = await verify(dir, sim, { ...(a.flags.tries !== undefined ? { tries: a.flags.tries as number } : {}), policy, ...(log ? { log } : {}) });
+          rows.push(...r.map((x) => ({ ...x, policy })));
+        }
         const bad = rows.filter((r) => !r.agree).length;
-        io.stdout.write(`${rows.length - bad} agree, ${bad} differ\n`);
+        if (a.flags['json']) io.stdout.write(`${JSON.stringify({ agree: rows.length - bad, differ: bad, rows: rows.map((r) => ({ target: r.target, policy: r.policy, from: r.from, to: r.to, agree: r.agree, differences: r.differences, kernel: r.kernel, simulated: r.simulated })) }, null, 2)}\n`);
+        else io.stdout.write(`${rows.length - bad} agree, ${bad} differ\n`);
         return bad === 0 ? 0 : 1;
       } finally { release(); }
     }
