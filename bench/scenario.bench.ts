@@ -1,16 +1,11 @@
 // One full HTTP request through the ICTSC scenario (curl -> HAProxy -> kube-proxy -> nginx and back,
 // every hook on every host), and `explore` over 1,000 sequential requests.
 import { loadScenario, NULL_RECORDER, randomChooser, runTries, seededRng, simulate, type ScenarioFiles } from '../sim/index.js';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { folderFiles } from '../cli/scenario-files.js';
 
 interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
 
-const DIR = 'topologies/ictsc2020-nodeport-source-ip';
-const files: ScenarioFiles = {
-  read: (p) => (existsSync(join(DIR, p)) && statSync(join(DIR, p)).isFile() ? readFileSync(join(DIR, p), 'utf8') : undefined),
-  list: (d) => (existsSync(join(DIR, d)) ? readdirSync(join(DIR, d)).map((f) => relative(DIR, join(DIR, d, f))).sort() : []),
-};
+const files: ScenarioFiles = folderFiles('topologies/ictsc2020-nodeport-source-ip');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
