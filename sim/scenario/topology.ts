@@ -2,8 +2,8 @@
 // syntax, sysctls by their real names, and which real config files belong to which host.
 // Format documented in docs/topology.md. Unknown fields are errors (a typo never vanishes).
 
-import { parseCidr, type IPv4 } from '../core/ip.js';
-import type { Diagnostic, Parsed, SourceLocation } from '../core/diagnostics.js';
+import { parseCidr, parseIPv6, type IPv4, type IPv6 } from '../core/ip.js';
+import { diag, type Diagnostic, type Parsed, type SourceLocation } from '../core/diagnostics.js';
 import { IFACE_KINDS, type IfaceKind } from '../model/netns.js';
 import { YamlDoc, type YPath } from './yaml-doc.js';
 
@@ -31,6 +31,8 @@ export interface TopoIface {
   readonly kind: IfaceKind;
   readonly link?: string;
   readonly addresses: readonly TopoAddress[];
+  /** IPv6 addresses as written: kept for display; IPv6 forwarding is not simulated. */
+  readonly ipv6: readonly { readonly text: string; readonly addr: IPv6; readonly prefix: number }[];
   readonly mtu?: number;
   readonly up: boolean;
   /** The bridge this device is a port of (`ip link set DEV master BR`). */
@@ -208,11 +210,20 @@ function parseIface(y: YamlDoc, p: YPath, name: string): TopoIface {
   const kindText = y.str([...p, 'kind']) ?? 'ethernet';
   const kind = (IFACE_KINDS as readonly string[]).includes(kindText) ? (kindText as IfaceKind) : (y.error([...p, 'kind'], `unknown interface kind ${kindText}`, IFACE_KINDS.join(', ')), 'ethernet' as IfaceKind);
   const addresses: TopoAddress[] = [];
+  const ipv6: { text: string; addr: IPv6; prefix: number }[] = [];
   for (let i = 0; i < y.length([...p, 'addresses']); i++) {
     const t = y.str([...p, 'addresses', i]) ?? '';
+    const v6 = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(t);
+    const v6addr = v6 ? parseIPv6(v6[1] as string) : undefined;
+    if (v6 && v6addr !== undefined && Number(v6[2]) <= 128) {
+      // Kept, so the model and the app show it; forwarding IPv6 is not simulated yet.
+      ipv6.push({ text: t, addr: v6addr, prefix: Number(v6[2]) });
+      y.diagnostics.push(diag('unsupported', y.loc([...p, 'addresses', i]), `${name}: IPv6 address ${t} is kept but IPv6 is not simulated yet; packets use the IPv4 addresses`));
+      continue;
+    }
     const c = /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(t) ? parseCidr(t) : undefined;
     const ip = c ? parseCidr(t.split('/')[0] as string) : undefined;
-    if (!c || !ip) { y.error([...p, 'addresses', i], `bad address ${JSON.stringify(t)}`, 'an IPv4 address with prefix length, e.g. 192.168.0.10/24'); continue; }
+    if (!c || !ip) { y.error([...p, 'addresses', i], `bad address ${JSON.stringify(t)}`, 'an IPv4 (or IPv6) address with prefix length, e.g. 192.168.0.10/24'); continue; }
     addresses.push({ addr: ip.addr, prefix: c.prefix, text: t, loc: y.loc([...p, 'addresses', i]) });
   }
   const link = y.str([...p, 'link']);
@@ -251,7 +262,7 @@ function parseIface(y: YamlDoc, p: YPath, name: string): TopoIface {
     for (const k of tunnelKeys) if (y.node([...p, k])) y.error([...p, k], `${k} applies to vxlan or ipip interfaces only`, 'kind: vxlan or kind: ipip');
   }
   const master = y.str([...p, 'master']);
-  return { name, kind, ...(link !== undefined ? { link } : {}), addresses, ...(mtu !== undefined ? { mtu } : {}), up: upV === undefined ? true : upV === true, ...(master !== undefined ? { master } : {}), ...(vxlan ? { vxlan } : {}), ...(ipip ? { ipip } : {}), loc: y.loc(p) };
+  return { name, kind, ...(link !== undefined ? { link } : {}), addresses, ipv6, ...(mtu !== undefined ? { mtu } : {}), up: upV === undefined ? true : upV === true, ...(master !== undefined ? { master } : {}), ...(vxlan ? { vxlan } : {}), ...(ipip ? { ipip } : {}), loc: y.loc(p) };
 }
 
 function parseKubernetes(y: YamlDoc, hostNames: ReadonlySet<string>): TopoKubernetes {

@@ -65,3 +65,12 @@ describe('topology.yaml', () => {
     );
   });
 });
+
+describe('IPv6 in the topology', () => {
+  it('keeps IPv6 addresses and says IPv6 is not simulated, instead of rejecting them', () => {
+    const { value, diagnostics } = parseTopology('name: t\nhosts:\n  a:\n    interfaces:\n      eth0: { link: s, addresses: [10.0.0.1/24, "fd00::1/64"] }\n', { file: 't.yaml' });
+    expect(value.hosts[0]?.interfaces[0]?.ipv6).toEqual([{ text: 'fd00::1/64', addr: 'fd00::1', prefix: 64 }]);
+    expect(value.hosts[0]?.interfaces[0]?.addresses).toHaveLength(1);
+    expect(diagnostics).toMatchObject([{ severity: 'unsupported', line: 5, message: expect.stringContaining('IPv6 is not simulated yet') }]);
+  });
+});
