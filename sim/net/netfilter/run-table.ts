@@ -7,7 +7,7 @@
 
 import type { Hook, NfEnv, NfStep, NfVerdict, Table, TableResult } from './api.js';
 import { ipHeaderMatches, evalMatch } from './matches/eval-match.js';
-import { describeRule, getTable, type NfChain, type NfRule, type Ruleset } from './ruleset.js';
+import { describeRule, type NfChain, type NfRule, type NfTable, type Ruleset } from './ruleset.js';
 import { applyTarget } from './targets/apply-target.js';
 
 /** Guards against rulesets built by hand with a jump loop (the kernel refuses those with ELOOP). */
@@ -27,35 +27,45 @@ function targetName(rule: NfRule): string {
   return t.kind;
 }
 
+/** Chains by name, built once per table (a table is replaced, never changed, when rules change). */
+const chainIndexes = new WeakMap<NfTable, Map<string, NfChain>>();
+function chainIndex(t: NfTable): Map<string, NfChain> {
+  let m = chainIndexes.get(t);
+  if (!m) {
+    m = new Map();
+    for (const c of t.chains) m.set(c.name, c);
+    chainIndexes.set(t, m);
+  }
+  return m;
+}
+
+function applyPolicy(base: NfChain, table: Table, env: NfEnv, steps: NfStep[]): TableResult {
+  const p = base.policy ?? 'ACCEPT';
+  base.counters.packets += 1;
+  base.counters.bytes += env.packet.length;
+  steps.push({ kind: 'policy', table, chain: base.name, policy: p });
+  return { verdict: { kind: p }, steps };
+}
+
 export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv): TableResult {
   const steps: NfStep[] = [];
-  const t = getTable(ruleset, table);
-  const base = t?.chains.find((c) => c.name === hook && c.builtin);
-  if (!t || !base) return { verdict: { kind: 'ACCEPT' }, steps };
-  const chains = new Map(t.chains.map((c) => [c.name, c]));
+  let t: NfTable | undefined;
+  for (const x of ruleset.tables) if (x.name === table) { t = x; break; }
+  if (!t) return { verdict: { kind: 'ACCEPT' }, steps };
+  const chains = chainIndex(t);
+  const base = chains.get(hook);
+  if (!base || !base.builtin) return { verdict: { kind: 'ACCEPT' }, steps };
   const stack: Frame[] = [];
   let cur: Frame = { chain: base, pos: 0 };
   let visits = 0;
 
-  const policy = (): TableResult => {
-    const p = base.policy ?? 'ACCEPT';
-    base.counters.packets += 1;
-    base.counters.bytes += env.packet.length;
-    steps.push({ kind: 'policy', table, chain: base.name, policy: p });
-    return { verdict: { kind: p }, steps };
-  };
-  /** RETURN or end of a user chain: back to the caller, or the policy when there is none. */
-  const leave = (): boolean => {
-    const f = stack.pop();
-    if (!f) return false;
-    cur = f;
-    return true;
-  };
-
   for (;;) {
     const rule = cur.chain.rules[cur.pos];
     if (!rule) {
-      if (!leave()) return policy();
+      // End of a user chain: back to the caller; end of the built-in chain: its policy.
+      const f = stack.pop();
+      if (!f) return applyPolicy(base, table, env, steps);
+      cur = f;
       continue;
     }
     cur.pos += 1;
@@ -121,9 +131,12 @@ export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv)
         const verdict: NfVerdict = outcome.verdict;
         return { verdict, decidedBy: ref, steps };
       }
-      case 'return':
-        if (!leave()) return policy();
+      case 'return': {
+        const f = stack.pop();
+        if (!f) return applyPolicy(base, table, env, steps);
+        cur = f;
         break;
+      }
       case 'jump': {
         const next = chains.get(outcome.chain) as NfChain;
         if (!outcome.goto) stack.push(cur);

@@ -49,19 +49,26 @@ function inRange(v: number | undefined, r: { readonly min: number; readonly max:
 
 /** fib_rule_match + fib4_rule_match, `not` inverting the whole selector (FIB_RULE_INVERT). */
 export function ruleMatches(s: RoutingState, r: IpRule, q: FibQuery): boolean {
-  const m = ((): boolean => {
-    // A rule naming a device that does not exist is "detached" and matches nothing.
-    if (r.iif !== undefined && (r.iif !== q.iif || !link(s, r.iif))) return false;
-    if (r.oif !== undefined && (r.oif !== q.oif || !link(s, r.oif))) return false;
-    if (r.fwmark && (((r.fwmark.value ^ q.mark) & r.fwmark.mask) >>> 0) !== 0) return false;
-    if (r.from && !inCidr((q.src ?? 0) as FibQuery['dst'], r.from)) return false;
-    if (r.to && !inCidr(q.dst, r.to)) return false;
-    if (r.tos && r.tos !== ((q.tos ?? 0) & IPTOS_MASK)) return false;
-    if (r.ipproto !== undefined && r.ipproto !== (q.proto ?? 0)) return false;
-    if (!inRange(q.sport, r.sport) || !inRange(q.dport, r.dport)) return false;
-    return true;
-  })();
+  const m = selectorsMatch(s, r, q);
   return r.not ? !m : m;
+}
+
+function selectorsMatch(s: RoutingState, r: IpRule, q: FibQuery): boolean {
+  // A rule naming a device that does not exist is "detached" and matches nothing.
+  if (r.iif !== undefined && (r.iif !== q.iif || !link(s, r.iif))) return false;
+  if (r.oif !== undefined && (r.oif !== q.oif || !link(s, r.oif))) return false;
+  if (r.fwmark && (((r.fwmark.value ^ q.mark) & r.fwmark.mask) >>> 0) !== 0) return false;
+  if (r.from && !inCidr((q.src ?? 0) as FibQuery['dst'], r.from)) return false;
+  if (r.to && !inCidr(q.dst, r.to)) return false;
+  if (r.tos && r.tos !== ((q.tos ?? 0) & IPTOS_MASK)) return false;
+  if (r.ipproto !== undefined && r.ipproto !== (q.proto ?? 0)) return false;
+  if (!inRange(q.sport, r.sport) || !inRange(q.dport, r.dport)) return false;
+  return true;
+}
+
+/** Longest prefix first; within a prefix, the table's alias order. */
+function byPrefixThenOrder(a: { r: Route; i: number }, b: { r: Route; i: number }): number {
+  return b.r.dst.prefix - a.r.dst.prefix || a.i - b.i;
 }
 
 /** A nexthop the lookup may use: its device exists and is up (host-scope routes never die), and it is on the requested oif. */
@@ -84,14 +91,14 @@ export function lookupRoutes(s: RoutingState, routes: readonly Route[], q: FibQu
     const r = routes[i] as Route;
     if (inCidr(q.dst, r.dst)) cands.push({ r, i });
   }
-  cands.sort((a, b) => b.r.dst.prefix - a.r.dst.prefix || a.i - b.i);
+  if (cands.length > 1) cands.sort(byPrefixThenOrder);
   const tos = (q.tos ?? 0) & IPTOS_MASK;
   for (const { r } of cands) {
     if (r.tos && r.tos !== tos) continue;
     if (SCOPE_VALUE[r.scope] < minScope) continue;
     if (FIB_PROPS[r.type].error !== undefined) return { kind: 'error', route: r };
     const usable: number[] = [];
-    r.nexthops.forEach((nh, i) => { if (nexthopUsable(s, r, nh, q.oif)) usable.push(i); });
+    for (let i = 0; i < r.nexthops.length; i++) if (nexthopUsable(s, r, r.nexthops[i] as Nexthop, q.oif)) usable.push(i);
     if (usable.length > 0) return { kind: 'route', route: r, usable };
   }
   return { kind: 'miss' };
