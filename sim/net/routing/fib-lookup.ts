@@ -236,7 +236,28 @@ export function fibLookupDetailed(s: RoutingState, q: FibQuery, opts: FibLookupO
 }
 
 /** fib_lookup: the route (or the refusal) for a flow. */
+/**
+ * Results per routing state (an immutable value): the same query gets the same answer until the
+ * state is replaced. Only selectors rules can use go into the key; ports and protocol only when
+ * some rule looks at them.
+ */
+const resultCache = new WeakMap<RoutingState, { readonly ports: boolean; readonly results: Map<string, FibResult> }>();
+const CACHE_LIMIT = 4096;
+
 export function fibLookup(s: RoutingState, q: FibQuery, opts: FibLookupOptions = {}): FibResult {
-  return fibLookupDetailed(s, q, opts).result;
+  if (opts.chooser || opts.minScope) return fibLookupDetailed(s, q, opts).result;
+  let c = resultCache.get(s);
+  if (!c) {
+    c = { ports: s.rules.some((r) => r.ipproto !== undefined || r.sport !== undefined || r.dport !== undefined), results: new Map() };
+    resultCache.set(s, c);
+  }
+  const key = `${q.dst}|${q.src ?? 0}|${q.iif}|${q.oif ?? ''}|${q.mark}|${q.tos ?? 0}${c.ports ? `|${q.proto ?? 0}|${q.sport ?? 0}|${q.dport ?? 0}` : ''}`;
+  let r = c.results.get(key);
+  if (r === undefined) {
+    r = fibLookupDetailed(s, q, opts).result;
+    if (c.results.size >= CACHE_LIMIT) c.results.clear();
+    c.results.set(key, r);
+  }
+  return r;
 }
 

@@ -7,7 +7,7 @@
 
 import { formatIPv4, isMulticast, type IPv4 } from '../../core/ip.js';
 import type { Disposition, RouteInfo } from '../../trace/events.js';
-import type { FibResult } from '../routing/api.js';
+import type { FibQuery, FibResult } from '../routing/api.js';
 import type { RejectWith } from '../netfilter/api.js';
 import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
 import { effectiveSysctl } from '../../model/netns.js';
@@ -85,8 +85,7 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   if (o.sk) skb.sk = o.sk;
   if (o.attach) Object.assign(skb, o.attach);
   const oif = o.oif ?? o.sk?.bindDev;
-  const q = (): FibResult => h.routing.lookup({ dst: skb.pkt.dst, src: skb.pkt.src, iif: 'lo', ...(oif !== undefined ? { oif } : {}), mark: skb.mark, tos: skb.pkt.tos, proto: skb.pkt.proto, ...portsOf(skb.pkt) });
-  let r = q();
+  let r = outputLookup(h, skb, oif);
   if (r.ok && skb.pkt.src === 0) {
     // An unbound sender (a tunnel without `local`): the route picks the source.
     const src = r.type === 'local' ? skb.pkt.dst : h.routing.sourceFor(skb.pkt.dst, r);
@@ -101,13 +100,23 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   const hk = runHook(w, h, 'OUTPUT', skb, { out });
   if (!hk.ok) { hookFailed(w, h, skb, hk); localError(w, h, skb, hk); return; }
   if (hk.reroute) {
-    r = q();
+    r = outputLookup(h, skb, oif);
     if (w.rec.enabled) w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), route: routeInfo(h, 'reroute', r, skb.pkt.src) });
     if (!r.ok) { outputRouteFailed(w, h, skb, r); return; }
     skb.route = r;
     out = r.type === 'local' ? 'lo' : (r.nexthop?.dev ?? 'lo');
   }
   postRouting(w, h, skb, out, r);
+}
+
+/** The output route lookup for a local packet (iif lo), with the socket's device binding and the packet's mark. */
+function outputLookup(h: Host, skb: Skb, oif: string | undefined): FibResult {
+  const p = skb.pkt;
+  const l = p.l4;
+  const q: { -readonly [K in keyof FibQuery]: FibQuery[K] } = { dst: p.dst, src: p.src, iif: 'lo', mark: skb.mark, tos: p.tos, proto: p.proto };
+  if (oif !== undefined) q.oif = oif;
+  if (l.kind === 'tcp' || l.kind === 'udp') { q.sport = l.sport; q.dport = l.dport; }
+  return h.routing.lookup(q);
 }
 
 function portsOf(p: Ipv4Packet): { sport?: number; dport?: number } {

@@ -99,19 +99,18 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
   if (w.rec.enabled) {
     if (w.rec.enabled) w.emit({ kind: 'verdict', t: w.now, host: h.host, hook, table, chain: hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
   }
-  const withRule = <T extends object>(o: T): T & { rule?: RuleInfo } => (rule ? { ...o, rule } : o);
   switch (v.kind) {
     case 'ACCEPT':
       return { kind: 'ACCEPT' };
     case 'DROP':
-      return withRule({ kind: 'DROP' as const });
+      return rule ? { kind: 'DROP', rule } : { kind: 'DROP' };
     case 'REJECT':
-      return withRule({ kind: 'REJECT' as const, with: v.with });
+      return rule ? { kind: 'REJECT', with: v.with, rule } : { kind: 'REJECT', with: v.with };
     case 'DNAT':
     case 'SNAT':
     case 'MASQUERADE':
     case 'REDIRECT':
-      return withRule({ kind: 'NAT' as const, verdict: v });
+      return rule ? { kind: 'NAT', verdict: v, rule } : { kind: 'NAT', verdict: v };
     case 'TPROXY':
       return tproxy(w, h, skb, v, rule);
     default:
@@ -358,7 +357,6 @@ class Env implements NfEnv {
   readonly ct: NfConntrack | undefined;
   notrack: boolean;
   readonly chooser: NfEnv['chooser'];
-  readonly delegate?: (chain: string) => DelegatedVerdict | undefined;
   private readonly h: Host;
   private readonly skb: Skb;
   constructor(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo) {
@@ -377,7 +375,10 @@ class Env implements NfEnv {
     this.ct = ctView(w, skb);
     this.notrack = skb.notrack;
     this.chooser = w.chooser;
-    if (h.delegates.size) this.delegate = (chain: string) => h.delegates.get(`${table}/${chain}`)?.(this);
+  }
+  delegate(chain: string): DelegatedVerdict | undefined {
+    if (this.h.delegates.size === 0) return undefined;
+    return this.h.delegates.get(`${this.table}/${chain}`)?.(this);
   }
   addrType(ip: IPv4, dev?: string): ReturnType<NfEnv['addrType']> {
     return this.h.routing.addrType(ip, dev);
