@@ -16,7 +16,7 @@ import {
   STATE_DIR, stopPid, teardownAll, waitFor, writeText,
 } from './runtime.js';
 import { healthAnswers, healthScriptPath, healthServerScript } from './health-server.js';
-import type { KubeProxyInput } from '../sim/index.js';
+import { mountedConfigMapFiles, type ConfigMap, type KubeProxyInput } from '../sim/index.js';
 import { applyChange, changesTo, iprouteRun, loadScenario, ScenarioError, type LabAction, type Scenario, type ScenarioState } from './scenario.js';
 
 export const IPTABLES_BACKEND = 'iptables-nft';
@@ -228,12 +228,24 @@ export class Lab {
     return kubeProxyInput(this.state.objects, this.cluster, node, ip ? [ip] : [], k8s.clusterCIDR);
   }
 
+  /** A ConfigMap mounted over the pod's /etc/nginx/conf.d, as the kubelet would mount it. */
+  private confDOf(p: LabPod): { name: string; text: string }[] | undefined {
+    const [kind, ns, name] = p.owner.split('/');
+    const owner = this.state.objects.find((o) => o.kind === kind && (o.metadata.namespace ?? 'default') === ns && o.metadata.name === name);
+    const spec = owner?.kind === 'Deployment' || owner?.kind === 'DaemonSet' ? owner.spec.template.spec : owner?.kind === 'Pod' ? owner.spec : undefined;
+    if (!spec) return undefined;
+    const configMaps = new Map(this.state.objects.filter((o): o is ConfigMap => o.kind === 'ConfigMap').map((c) => [`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c] as const));
+    const r = mountedConfigMapFiles(spec, p.ns, configMaps, '/etc/nginx/conf.d');
+    if (r !== undefined && 'missing' in r) throw new ScenarioError(`pod ${p.ns}/${p.name}: configmap "${r.missing}" not found`);
+    return r;
+  }
+
   private async startNginx(p: LabPod): Promise<void> {
     const dir = ensureDir(join(STATE_DIR, 'pods', `${p.ns}.${p.name}`));
     ensureDir(join(dir, 'html'));
     ensureDir(join(dir, 'tmp'));
     writeText(join(dir, 'html', 'index.html'), NGINX_1_19_INDEX_HTML);
-    writeText(join(dir, 'nginx.conf'), nginxConf(dir));
+    writeText(join(dir, 'nginx.conf'), nginxConf(dir, undefined, this.confDOf(p)));
     const ns = podNs(p.ns, p.name);
     const pid = startProcess({ ns, argv: ['nginx', '-c', join(dir, 'nginx.conf'), '-p', dir, '-e', join(dir, 'error.log')], note: `nginx in ${p.ns}/${p.name}` }, join(dir, 'stdout.log'), join(dir, 'stderr.log'));
     this.addProcess({ key: `nginx:${p.ns}/${p.name}`, ns, pid, stdout: join(dir, 'access.log'), stderr: join(dir, 'error.log') });

@@ -36,7 +36,14 @@ export const NGINX_MAIN_LOG_FORMAT = `'$remote_addr - $remote_user [$time_local]
                       '$status $body_bytes_sent "$http_referer" '
                       '"$http_user_agent" "$http_x_forwarded_for"'`;
 
-export function nginxConf(dir: string, mimeTypes = '/etc/nginx/mime.types'): string {
+/**
+ * The image's nginx.conf with `servers` standing for /etc/nginx/conf.d/*.conf: the official
+ * default.conf, or the files of a ConfigMap mounted there (their image paths mapped into `dir`).
+ */
+export function nginxConf(dir: string, mimeTypes = '/etc/nginx/mime.types', confD?: readonly { readonly name: string; readonly text: string }[]): string {
+  const servers = confD
+    ? [...confD].filter((f) => f.name.endsWith('.conf')).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)).map((f) => `    # ${f.name} (ConfigMap)\n${f.text.replaceAll('/usr/share/nginx/html', `${dir}/html`).split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}`).join('\n')
+    : defaultServer(dir);
   return `# The official nginx image's nginx.conf and conf.d/default.conf, with paths under ${dir}.
 # No "user" directive: started as root, nginx runs its worker as nobody.
 daemon off;
@@ -72,21 +79,7 @@ http {
     uwsgi_temp_path ${dir}/tmp/uwsgi;
     scgi_temp_path ${dir}/tmp/scgi;
 
-    server {
-        listen       80;
-        listen  [::]:80;
-        server_name  localhost;
-
-        location / {
-            root   ${dir}/html;
-            index  index.html index.htm;
-        }
-
-        error_page   500 502 503 504  /50x.html;
-        location = /50x.html {
-            root   ${dir}/html;
-        }
-    }
+${servers}
 }
 `;
 }
@@ -103,4 +96,24 @@ export function parseMainLogLine(line: string): NginxAccess | undefined {
   const m = /^(\S+) - \S+ \[[^\]]+\] "([^"]*)" (\d{3}) (\d+) /.exec(line);
   if (!m) return undefined;
   return { remoteAddr: m[1] as string, request: m[2] as string, status: Number(m[3]), bytes: Number(m[4]) };
+}
+
+/** The official image's conf.d/default.conf server, with its paths under `dir`. */
+function defaultServer(dir: string): string {
+  return `    server {
+        listen       80;
+        listen  [::]:80;
+        server_name  localhost;
+
+        location / {
+            root   ${dir}/html;
+            index  index.html index.htm;
+        }
+
+        error_page   500 502 503 504  /50x.html;
+        location = /50x.html {
+            root   ${dir}/html;
+        }
+    }
+`;
 }

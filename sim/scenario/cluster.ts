@@ -8,7 +8,7 @@ import { diag, type Diagnostic } from '../core/diagnostics.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../core/ip.js';
 import type { World } from '../net/stack/world.js';
 import { parseManifestFiles, parseManifests } from '../parsers/k8s/index.js';
-import type { K8sObject, Service, Deployment, DaemonSet, ContainerPort } from '../model/k8s/index.js';
+import type { K8sObject, Service, Deployment, DaemonSet, ContainerPort, ConfigMap, PodSpec } from '../model/k8s/index.js';
 import { matchesSelector } from '../model/k8s/index.js';
 import { schedule, scheduleInputFromObjects, type ScheduledPod } from '../apps/scheduler/index.js';
 import { assignPodAddresses } from '../apps/cni/plan.js';
@@ -161,16 +161,51 @@ export function setupCluster(w: World, hosts: ReadonlyMap<string, HostSetup>, to
     n.setup.host.delegates.set('filter/cali-FORWARD', policyDelegate(n, byVeth, () => netpol, nodeAddrs.get(n.name) ?? []));
   }
 
-  // Applications: nginx in nginx pods; kube-proxy's health check servers.
-  const nginx = officialImageModel('1.19.3');
+  // Applications: nginx in nginx pods (the official image, with a ConfigMap mounted over conf.d
+  // when the pod has one); kube-proxy's health check servers.
+  const configMaps = new Map(objects.filter((x): x is ConfigMap => x.kind === 'ConfigMap').map((c) => [`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c]));
   for (const p of pods) {
     const s = podSetups.get(`${p.namespace}/${p.name}`);
     if (!s) continue;
-    if (p.image !== undefined && /^(docker\.io\/)?(library\/)?nginx(:|@|$)/.test(p.image)) startNginx(w, s.host, nginx.value, undefined, nginxLog);
-    else diagnostics.push(diag('unsupported', k.loc, `pod ${p.namespace}/${p.name}: image ${p.image ?? '(none)'} is not simulated; only nginx serves`));
+    if (p.image === undefined || !/^(docker\.io\/)?(library\/)?nginx(:|@|$)/.test(p.image)) {
+      diagnostics.push(diag('unsupported', k.loc, `pod ${p.namespace}/${p.name}: image ${p.image ?? '(none)'} is not simulated; only nginx serves`));
+      continue;
+    }
+    const wl = workloads.get(`${p.namespace}/${sched.pods.find((x) => x.namespace === p.namespace && x.name === p.name)?.owner.workload ?? ''}`);
+    const confD = wl ? nginxConfD(wl, p.namespace, configMaps, diagnostics) : undefined;
+    if (confD === null) continue; // a missing ConfigMap: the container never starts
+    const model = officialImageModel('1.19.3', confD ? { confD } : {});
+    diagnostics.push(...model.diagnostics.filter((d) => d.severity !== 'info'));
+    startNginx(w, s.host, model.value, undefined, nginxLog);
   }
   for (const n of nodes) startHealthCheckServers(w, n, kubeProxy.get(n.name)?.input, services);
   return { objects, pods, kubeProxy, netpol, nginxLog, diagnostics };
+}
+
+/**
+ * The files a ConfigMap volume puts in /etc/nginx/conf.d, or undefined when nothing is mounted
+ * there, or null when the ConfigMap does not exist (the kubelet then cannot start the container).
+ */
+function nginxConfD(wl: Deployment | DaemonSet, ns: string, configMaps: ReadonlyMap<string, ConfigMap>, diagnostics: Diagnostic[]): { file: string; name: string; text: string }[] | undefined | null {
+  const r = mountedConfigMapFiles(wl.spec.template.spec, ns, configMaps, '/etc/nginx/conf.d');
+  if (r === undefined || !('missing' in r)) return r;
+  diagnostics.push(diag('error', wl.loc, `${wl.kind} ${ns}/${wl.metadata.name}: configmap "${r.missing}" not found; its pods stay in ContainerCreating`, { expected: `a ConfigMap ${ns}/${r.missing}` }));
+  return null;
+}
+
+/**
+ * The files a ConfigMap volume mounted (whole, no subPath) at `mountPath` in the pod's first
+ * container puts there: undefined when nothing is mounted there, `{ missing }` when the ConfigMap
+ * does not exist.
+ */
+export function mountedConfigMapFiles(spec: PodSpec, ns: string, configMaps: ReadonlyMap<string, ConfigMap>, mountPath: string): { file: string; name: string; text: string }[] | { missing: string } | undefined {
+  const mount = spec.containers[0]?.volumeMounts.find((m) => m.mountPath.replace(/\/+$/, '') === mountPath && m.subPath === undefined);
+  const vol = mount ? spec.volumes.find((v) => v.name === mount.name) : undefined;
+  if (!mount || !vol?.configMap) return undefined;
+  const cm = configMaps.get(`${ns}/${vol.configMap.name}`);
+  if (!cm) return { missing: vol.configMap.name };
+  const items = vol.configMap.items ?? Object.keys(cm.data).map((key) => ({ key, path: key }));
+  return items.flatMap((it) => (cm.data[it.key] === undefined ? [] : [{ file: `${cm.loc.file} (ConfigMap ${ns}/${cm.metadata.name}, ${it.key})`, name: it.path, text: cm.data[it.key] as string }]));
 }
 
 /** Service ports and their endpoints (the EndpointSlice controller: ready pods matching the selector). */

@@ -85,3 +85,23 @@ describe('reboot', () => {
     expect(sw.hosts.get('lb')?.ruleset.tables.map((t) => t.name)).toEqual(['nat']); // rules.v4 is declared persistent
   });
 });
+
+describe('PROXY protocol instead of usesrc', () => {
+  it('nginx logs the real client from the PROXY header, yet the NetworkPolicy sees lb and keeps host01 out', () => {
+    expect(summary('proxy-protocol')).toEqual(Array(6).fill('timeout'));
+    const open = simulate(sc, { variant: 'proxy-protocol', from: 'host01', to: LB, tries: 2, noPolicy: true });
+    expect(open.tries.map((t) => `${t.outcome} ${t.loggedClientIp}`)).toEqual(['ok 192.168.0.10', 'ok 192.168.0.10']);
+  });
+  it('the policy\'s verdict names lb\'s address, the one the pod sees', () => {
+    const rec = new TraceRecorder();
+    runTries(sc, { variant: 'proxy-protocol', from: 'host01', to: LB, tries: 1, recorder: rec }, randomChooser(seededRng(1)), false);
+    const verdicts = rec.events.filter((e) => e.kind === 'rule' && e.effect?.includes('NetworkPolicy'));
+    expect(verdicts.length).toBeGreaterThan(0);
+    for (const v of verdicts) if (v.kind === 'rule') expect(v.effect).toMatch(/TCP 172\.16\.0\.254 -> my-ns\/.*: DENIED/);
+  });
+  it('a Deployment mounting a missing ConfigMap never starts its nginx, and says why', () => {
+    const files = { ...ictscFiles, read: (p: string) => (p === 'variants/proxy-protocol-nginx.yaml' ? (ictscFiles.read(p) ?? '').replace('name: nginx-proxy-protocol\n  namespace', 'name: other\n  namespace') : ictscFiles.read(p)) };
+    const sw = buildScenario(loadScenario(files), { variant: 'proxy-protocol' });
+    expect(sw.allDiagnostics.some((d) => d.severity === 'error' && d.message.includes('configmap "nginx-proxy-protocol" not found'))).toBe(true);
+  });
+});

@@ -7,10 +7,16 @@ import {
 } from '../../parsers/nginx-conf/index.js';
 import { resolveNginx, type NginxModel } from './model.js';
 
-export function officialImageModel(version = '1.19.3'): Parsed<NginxModel> {
+/**
+ * `confD` replaces the image's /etc/nginx/conf.d (a ConfigMap mounted there): its *.conf files, in
+ * name order as nginx's include glob reads them.
+ */
+export function officialImageModel(version = '1.19.3', opts: { readonly confD?: readonly { readonly file: string; readonly name: string; readonly text: string }[] } = {}): Parsed<NginxModel> {
   const old = /^1\.(1\d|20)\./.test(version);
   const main = parseNginxConf(old ? NGINX_CONF_1_19 : NGINX_CONF_1_2X, { file: NGINX_IMAGE_PATHS.nginxConf });
-  const def = parseNginxConf(old ? DEFAULT_CONF_1_19 : DEFAULT_CONF_1_2X, { file: NGINX_IMAGE_PATHS.defaultConf, context: 'http' });
-  const r = resolveNginx(main.value, new Map([['/etc/nginx/conf.d/*.conf', [def.value]]]));
-  return { value: r.value, diagnostics: [...main.diagnostics, ...def.diagnostics, ...r.diagnostics] };
+  const files = opts.confD
+    ? [...opts.confD].filter((f) => f.name.endsWith('.conf')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => parseNginxConf(f.text, { file: f.file, context: 'http' }))
+    : [parseNginxConf(old ? DEFAULT_CONF_1_19 : DEFAULT_CONF_1_2X, { file: NGINX_IMAGE_PATHS.defaultConf, context: 'http' })];
+  const r = resolveNginx(main.value, new Map([['/etc/nginx/conf.d/*.conf', files.map((f) => f.value)]]));
+  return { value: r.value, diagnostics: [...main.diagnostics, ...files.flatMap((f) => f.diagnostics), ...r.diagnostics] };
 }

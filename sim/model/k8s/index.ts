@@ -9,3 +9,4 @@ export * from './node.js';
 export * from './endpoint-slice.js';
 export * from './namespace.js';
 export * from './objects.js';
+export * from './config-map.js';

@@ -6,8 +6,9 @@ import type { NetworkPolicy } from './network-policy.js';
 import type { Node } from './node.js';
 import type { Pod } from './pod.js';
 import type { Service } from './service.js';
+import type { ConfigMap } from './config-map.js';
 
-export type K8sObject = Namespace | Pod | NetworkPolicy | Service | Deployment | DaemonSet | Node | EndpointSlice;
+export type K8sObject = Namespace | Pod | NetworkPolicy | Service | Deployment | DaemonSet | Node | EndpointSlice | ConfigMap;
 export type K8sKind = K8sObject['kind'];
 
 /** apiVersion each kind is served at (the versions a current API server accepts for it). */
@@ -20,9 +21,10 @@ export const KIND_API_VERSIONS = {
   Deployment: ['apps/v1'],
   DaemonSet: ['apps/v1'],
   EndpointSlice: ['discovery.k8s.io/v1'],
+  ConfigMap: ['v1'],
 } as const satisfies Record<K8sKind, readonly string[]>;
 
-export const NAMESPACED_KINDS: ReadonlySet<K8sKind> = new Set<K8sKind>(['Pod', 'NetworkPolicy', 'Service', 'Deployment', 'DaemonSet', 'EndpointSlice']);
+export const NAMESPACED_KINDS: ReadonlySet<K8sKind> = new Set<K8sKind>(['Pod', 'NetworkPolicy', 'Service', 'Deployment', 'DaemonSet', 'EndpointSlice', 'ConfigMap']);
 
 export function isKind<K extends K8sKind>(kind: K) {
   return (o: K8sObject): o is Extract<K8sObject, { kind: K }> => o.kind === kind;

@@ -14,10 +14,24 @@ export interface ContainerPort {
   readonly hostIP?: string;
 }
 
+export interface VolumeMount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly subPath?: string;
+  readonly readOnly: boolean;
+}
+
 export interface Container {
   readonly name: string;
   readonly image?: string;
   readonly ports: readonly ContainerPort[];
+  readonly volumeMounts: readonly VolumeMount[];
+}
+
+/** A pod volume; only ConfigMap volumes are modelled (their files), other sources are kept by name. */
+export interface Volume {
+  readonly name: string;
+  readonly configMap?: { readonly name: string; readonly items?: readonly { readonly key: string; readonly path: string }[] };
 }
 
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
@@ -80,6 +94,7 @@ export interface Affinity {
 
 export interface PodSpec {
   readonly containers: readonly Container[];
+  readonly volumes: readonly Volume[];
   readonly initContainers: readonly Container[];
   readonly nodeName?: string;
   readonly nodeSelector: Labels;

@@ -17,7 +17,7 @@ import { decodeNode } from './node.js';
 import { allocateNodePorts } from './node-ports.js';
 import { decodePodSpec, decodePodStatus } from './pod-spec.js';
 import type { Ctx, YMap } from './reader.js';
-import { asMap, describe, get, list, recordFields, str } from './reader.js';
+import { asMap, describe, get, list, recordFields, str, strMap } from './reader.js';
 import { decodeService } from './service.js';
 import { decodeDaemonSet, decodeDeployment } from './workload.js';
 import { parseYamlDocuments } from './yaml-tree.js';
@@ -39,6 +39,7 @@ const NAME_CHECK: Record<K8sKind, NameCheck> = {
   DaemonSet: dns1123Subdomain,
   Node: dns1123Subdomain,
   EndpointSlice: dns1123Subdomain,
+  ConfigMap: dns1123Subdomain,
 };
 
 const TOP_FIELDS: Record<K8sKind, readonly string[]> = {
@@ -50,6 +51,7 @@ const TOP_FIELDS: Record<K8sKind, readonly string[]> = {
   DaemonSet: ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
   Node: ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
   EndpointSlice: ['apiVersion', 'kind', 'metadata', 'addressType', 'endpoints', 'ports'],
+  ConfigMap: ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'],
 };
 
 function isKnownKind(k: string): k is K8sKind {
@@ -144,5 +146,10 @@ function decodeKind(ctx: Ctx, kind: K8sKind, root: YMap, apiVersion: string, ns:
     case 'DaemonSet': return decodeDaemonSet(ctx, root, base);
     case 'Node': return decodeNode(ctx, root, base);
     case 'EndpointSlice': return decodeEndpointSlice(ctx, root, base);
+    case 'ConfigMap': {
+      const bin = get(root, 'binaryData');
+      if (bin) ctx.diags.push(diag('unsupported', { file: ctx.file, line: bin.pos.line, column: bin.pos.column }, 'ConfigMap binaryData is kept out of the model: only data (text files) is mounted', { expected: 'data' }));
+      return { ...base, kind, data: strMap(ctx, root, '', 'data').value };
+    }
   }
 }

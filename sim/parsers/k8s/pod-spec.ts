@@ -4,7 +4,7 @@
 // validateContainerPorts, validateTolerations, validateAffinity).
 import type { IPv4 } from '../../core/ip.js';
 import { parseIPv4 } from '../../core/ip.js';
-import type { Affinity, Container, ContainerPort, NodeAffinity, NodeSelectorRequirement, NodeSelectorTerm, PodAffinity, PodAffinityTerm, PodSpec, PodStatus, PodTemplateSpec, Toleration, WeightedPodAffinityTerm } from '../../model/k8s/pod.js';
+import type { Affinity, Container, ContainerPort, Volume, VolumeMount, NodeAffinity, NodeSelectorRequirement, NodeSelectorTerm, PodAffinity, PodAffinityTerm, PodSpec, PodStatus, PodTemplateSpec, Toleration, WeightedPodAffinityTerm } from '../../model/k8s/pod.js';
 import { NODE_SELECTOR_OPERATORS, TAINT_EFFECTS, TOLERATION_OPERATORS } from '../../model/k8s/pod.js';
 import { childPath } from '../../model/k8s/meta.js';
 import type { Protocol } from '../../model/k8s/protocol.js';
@@ -59,6 +59,7 @@ export function decodePodSpec(ctx: Ctx, v: YValue | undefined, path: string, opt
   const affinity = decodeAffinity(ctx, get(m, 'affinity'), childPath(path, 'affinity'));
   const spec: { -readonly [K in keyof PodSpec]: PodSpec[K] } = {
     containers,
+    volumes: decodeVolumes(ctx, m, path),
     initContainers,
     nodeSelector: labelsOf(ctx, m, path, 'nodeSelector'),
     hostNetwork: bool(ctx, m, path, 'hostNetwork') ?? false,
@@ -91,9 +92,43 @@ function decodeContainers(ctx: Ctx, m: YMap | undefined, parent: string, key: st
       const p = decodeContainerPort(ctx, pv, pp);
       if (p) ports.push(p);
     }
-    const ctr: { -readonly [K in keyof Container]: Container[K] } = { name, ports };
+    const volumeMounts: VolumeMount[] = [];
+    for (const { value: mv, path: mp } of list(ctx, c, path, 'volumeMounts')) {
+      const vm = asMap(ctx, mv, mp, ['mountPath', 'mountPropagation', 'name', 'readOnly', 'recursiveReadOnly', 'subPath', 'subPathExpr']);
+      if (!vm) { required(ctx, mv.pos, mp); continue; }
+      const vname = str(ctx, vm, mp, 'name', { required: true });
+      const mountPath = str(ctx, vm, mp, 'mountPath', { required: true });
+      const subPath = str(ctx, vm, mp, 'subPath');
+      if (vname === undefined || mountPath === undefined) continue;
+      volumeMounts.push({ name: vname, mountPath, ...(subPath ? { subPath } : {}), readOnly: bool(ctx, vm, mp, 'readOnly') ?? false });
+    }
+    const ctr: { -readonly [K in keyof Container]: Container[K] } = { name, ports, volumeMounts };
     if (image !== undefined) ctr.image = image;
     out.push(ctr);
+  }
+  return out;
+}
+
+/** Pod volumes: ConfigMap sources are decoded (name, items); other sources are kept by name only. */
+function decodeVolumes(ctx: Ctx, m: YMap | undefined, parent: string): Volume[] {
+  const out: Volume[] = [];
+  for (const { value, path } of list(ctx, m, parent, 'volumes')) {
+    const v = asMap(ctx, value, path, ['name', 'configMap', 'secret', 'emptyDir', 'hostPath', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'csi', 'ephemeral', 'nfs', 'image']);
+    if (!v) { required(ctx, value.pos, path); continue; }
+    const name = str(ctx, v, path, 'name', { required: true });
+    if (name === undefined) continue;
+    const cmPath = childPath(path, 'configMap');
+    const cm = asMap(ctx, get(v, 'configMap'), cmPath, ['name', 'items', 'defaultMode', 'optional']);
+    if (!cm) { out.push({ name }); continue; }
+    const cmName = str(ctx, cm, cmPath, 'name', { required: true }) ?? '';
+    const items: { key: string; path: string }[] = [];
+    for (const { value: iv, path: ip } of list(ctx, cm, cmPath, 'items')) {
+      const im = asMap(ctx, iv, ip, ['key', 'path', 'mode']);
+      const key = str(ctx, im, ip, 'key', { required: true });
+      const p = str(ctx, im, ip, 'path', { required: true });
+      if (key !== undefined && p !== undefined) items.push({ key, path: p });
+    }
+    out.push({ name, configMap: { name: cmName, ...(items.length ? { items } : {}) } });
   }
   return out;
 }

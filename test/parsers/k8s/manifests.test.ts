@@ -35,11 +35,25 @@ describe('documents and lists', () => {
   });
 
   it('an unknown kind is unsupported and the others still load; a wrong apiVersion is an error', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: d\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n';
+    const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: d\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n';
     const r = parseManifests(text, { file: 'mixed.yaml' });
     expect(r.value.map((o) => o.metadata.name)).toEqual(['ok']);
     expect(r.diagnostics.map((d) => [d.severity, d.line])).toEqual([['unsupported', 1], ['error', 6]]);
     expect(r.diagnostics[1]?.message).toBe('no matches for kind "Deployment" in version "extensions/v1beta1"');
+  });
+
+  it('a ConfigMap keeps its text files, and pods mount it through volumes and volumeMounts', () => {
+    const text = [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: web', '  namespace: my-ns', 'data:', '  default.conf: |', '    server { listen 80; }', '---',
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: my-ns', 'spec:', '  containers:', '    - name: nginx', '      image: nginx',
+      '      volumeMounts:', '        - { name: conf, mountPath: /etc/nginx/conf.d }', '  volumes:', '    - name: conf', '      configMap: { name: web }', '',
+    ].join('\n');
+    const r = parseManifests(text, { file: 'cm.yaml' });
+    expect(r.diagnostics).toEqual([]);
+    const [cm, pod] = r.value;
+    expect(cm).toMatchObject({ kind: 'ConfigMap', data: { 'default.conf': 'server { listen 80; }\n' } });
+    expect(pod?.kind === 'Pod' && pod.spec.volumes).toEqual([{ name: 'conf', configMap: { name: 'web' } }]);
+    expect(pod?.kind === 'Pod' && pod.spec.containers[0]?.volumeMounts).toEqual([{ name: 'conf', mountPath: '/etc/nginx/conf.d', readOnly: false }]);
   });
 
   it('a document YAML cannot read is an error; the following documents load', () => {
