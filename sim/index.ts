@@ -37,3 +37,4 @@ export { CALICO, caliVethName, tunnelAddress, vtepMac, nextPodAddress, inBlock, 
 export { sha1Hex } from './apps/cni/sha1.js';
 export { diag } from './core/diagnostics.js';
 export type { HostRole, Located, TopoAddress, TopoKubernetes, TopoRequest } from './scenario/topology.js';
+export { traceRequest, type TraceRequest } from './scenario/trace-request.js';

@@ -17,16 +17,18 @@ export interface Scenario {
   readonly topology: Topology;
   readonly files: ScenarioFiles;
   readonly diagnostics: readonly Diagnostic[];
+  /** The step or variant runs use when they do not name one. */
+  readonly selection: { readonly step?: number; readonly variant?: string };
 }
 
-export function loadScenario(files: ScenarioFiles): Scenario {
+export function loadScenario(files: ScenarioFiles, selection: { readonly step?: number; readonly variant?: string } = {}): Scenario {
   const text = files.read('topology.yaml');
   if (text === undefined) {
     const t = parseTopology('{}', { file: 'topology.yaml' });
-    return { topology: t.value, files, diagnostics: [diag('error', { file: 'topology.yaml', line: 1 }, 'no topology.yaml in the folder', { expected: 'topology.yaml (docs/topology.md)' })] };
+    return { topology: t.value, files, selection, diagnostics: [diag('error', { file: 'topology.yaml', line: 1 }, 'no topology.yaml in the folder', { expected: 'topology.yaml (docs/topology.md)' })] };
   }
   const t = parseTopology(text, { file: 'topology.yaml' });
-  return { topology: t.value, files, diagnostics: t.diagnostics };
+  return { topology: t.value, files, selection, diagnostics: t.diagnostics };
 }
 
 export interface RunOptions {
@@ -48,7 +50,8 @@ export interface ScenarioWorld extends BuiltWorld {
   readonly allDiagnostics: readonly Diagnostic[];
 }
 
-export function buildScenario(sc: Scenario, o: RunOptions = {}): ScenarioWorld {
+export function buildScenario(sc: Scenario, opts: RunOptions = {}): ScenarioWorld {
+  const o: RunOptions = opts.step === undefined && opts.variant === undefined ? { ...sc.selection, ...opts } : opts;
   const built = buildWorld(sc.topology, sc.files, {
     ...(o.step !== undefined ? { step: o.step } : {}),
     ...(o.variant !== undefined ? { variant: o.variant } : {}),

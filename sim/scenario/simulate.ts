@@ -109,7 +109,8 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
   return { tries, log, world: sw };
 }
 
-export function simulate(sc: Scenario, o: SimulateOptions): SimulateResult {
+export function simulate(sc: Scenario, opts: SimulateOptions): SimulateResult {
+  const o: SimulateOptions = opts.step === undefined && opts.variant === undefined ? { ...sc.selection, ...opts } : opts;
   const base = { step: o.step ?? 0, ...(o.variant !== undefined ? { variant: o.variant } : {}), from: o.from, to: o.to };
   if (!o.explore) {
     const r = runTries(sc, o, randomChooser(seededRng((o.seed ?? 1) ^ 0x5bd1e995)), false);
