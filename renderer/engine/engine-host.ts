@@ -30,9 +30,9 @@ export interface SimulateOptionsLike {
 
 /**
  * What the renderer uses of sim/index.ts (methods, so the engine's own parameter types fit). The
- * contract is loadScenario(files, {step, variant}) -> {scenario, diagnostics} and traceRequest. Until
- * traceRequest exists, a run goes through the engine's `simulate` with a TraceRecorder, and pods come
- * from `buildScenario`, all of them exported by sim/index.ts; every function is detected at run time.
+ * engine's loadScenario(files, {step, variant}) returns a Scenario that remembers its step, and
+ * traceRequest(scenario, req) returns {trace, result}; pods come from `buildScenario`. An engine build
+ * without traceRequest is run through `simulate` with a TraceRecorder; every function is detected at run time.
  */
 export interface SimApi {
   parseTopology(text: string, opts: { file: string }): { readonly value: Topology; readonly diagnostics: readonly Diagnostic[] };
