@@ -28,6 +28,13 @@ export interface SimulateOptions {
   readonly recorder?: Recorder;
   /** Hosts rebooted after the step's changes. */
   readonly reboot?: readonly string[];
+  /**
+   * Clients taking turns in one world (each entry's tries after the previous entry's), as
+   * sequential curls from several hosts share one HAProxy; replaces from/tries for the run.
+   */
+  readonly sequence?: readonly { readonly from: string; readonly tries: number }[];
+  /** explore: treat HAProxy's round-robin position before the first try as unknown (default true). */
+  readonly unknownRoundRobin?: boolean;
 }
 
 export interface TryResult {
@@ -73,18 +80,22 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
   });
   const errors = sw.allDiagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SimulateError(`the scenario has ${errors.length} error(s)`, errors);
-  const host = sw.world.hosts.get(o.from);
-  if (!host || host.kind !== 'host') throw new SimulateError(`no host "${o.from}" (hosts: ${sc.topology.hosts.map((h) => h.name).join(', ')})`);
   const target = parseTarget(o.to);
   if (typeof target === 'string') throw new SimulateError(target);
+  const plan = (o.sequence ?? [{ from: o.from, tries: o.tries ?? 1 }]).flatMap((s) => Array<string>(s.tries).fill(s.from));
+  for (const from of new Set(plan)) {
+    const h = sw.world.hosts.get(from);
+    if (!h || h.kind !== 'host') throw new SimulateError(`no host "${from}" (hosts: ${sc.topology.hosts.map((x) => x.name).join(', ')})`);
+  }
   const w = sw.world;
   const tries: TryResult[] = [];
   const log: string[] = [];
-  const clientIp = host.routing.lookup({ dst: target.ip, iif: 'lo', mark: 0 });
   // A load balancer with health checks has been running for a while before anyone sends a request.
   const settle = Math.max(0, ...[...sw.haproxy.values()].map((h) => h.settleMs));
   if (settle > 0) w.sched.run(w.now + settle * 1000);
-  for (let i = 0; i < (o.tries ?? 1); i++) {
+  for (const from of plan) {
+    const host = sw.world.hosts.get(from) as NonNullable<ReturnType<typeof sw.world.hosts.get>>;
+    const clientIp = host.routing.lookup({ dst: target.ip, iif: 'lo', mark: 0 });
     const start = w.now;
     const logFrom = sw.cluster.nginxLog.length;
     let done = false;
@@ -122,7 +133,7 @@ export function simulate(sc: Scenario, opts: SimulateOptions): SimulateResult {
   let first: ReturnType<typeof runTries> | undefined;
   const paths = exploreAll((c) => {
     const { recorder: _unused, ...quiet } = o;
-    const r = runTries(sc, quiet, c, true);
+    const r = runTries(sc, quiet, c, o.unknownRoundRobin ?? true);
     first ??= r;
     return r.tries;
   });
@@ -133,4 +144,24 @@ export function simulate(sc: Scenario, opts: SimulateOptions): SimulateResult {
   const summary = zero();
   for (const t of tries) summary[t.outcome]++;
   return { ...base, tries, summary, probabilities, paths: paths.length, nginxLog: first?.log ?? [] };
+}
+
+/**
+ * Every result each try can have, with its probability: "<outcome> <logged client address or ->".
+ * What a single real run may show is one of these; anything else is a disagreement.
+ */
+export function possibleTries(sc: Scenario, opts: SimulateOptions): Map<string, number>[] {
+  const o: SimulateOptions = opts.step === undefined && opts.variant === undefined ? { ...sc.selection, ...opts } : opts;
+  const { recorder: _unused, ...quiet } = o;
+  const paths = exploreAll((c) => runTries(sc, quiet, c, o.unknownRoundRobin ?? true).tries);
+  const out: Map<string, number>[] = [];
+  for (const p of paths) {
+    p.result.forEach((t, i) => {
+      const m = out[i] ?? new Map<string, number>();
+      out[i] = m;
+      const key = `${t.outcome} ${t.loggedClientIp ?? '-'}`;
+      m.set(key, (m.get(key) ?? 0) + p.p);
+    });
+  }
+  return out;
 }
