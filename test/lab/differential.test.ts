@@ -2,7 +2,8 @@
 // without its NetworkPolicy, from host01 and host02 — the kernel (network namespaces, real haproxy,
 // nginx, iptables) and hoplab's prediction must agree on each client's outcomes and on the client
 // addresses nginx logged. Root on Linux with the lab's programs only; otherwise skipped, saying why.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireLabLock, releaseLabLock } from './lab-lock.js';
 import { environmentProblem, teardownAll } from '../../lab/runtime.js';
 import { verify, type VerifyRow } from '../../lab/verify.js';
 import { labSimulator } from '../../cli/lab-simulator.js';
@@ -16,6 +17,8 @@ function table(rows: readonly VerifyRow[]): string {
 }
 
 describe.skipIf(problem !== undefined)('simulator vs kernel, ICTSC scenario', () => {
+  beforeAll(() => acquireLabLock(), 1_600_000);
+  afterAll(() => releaseLabLock());
   for (const policy of [true, false]) {
     it(`${policy ? 'with' : 'without'} the NetworkPolicy: every step and variant agrees`, async () => {
       const t0 = Date.now();

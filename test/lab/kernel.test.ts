@@ -5,7 +5,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireLabLock, releaseLabLock } from './lab-lock.js';
 import { Lab } from '../../lab/lab.js';
 import { probe, type ProbeResult } from '../../lab/probe.js';
 import { environmentProblem, listLabNamespaces, runCommand, teardownAll } from '../../lab/runtime.js';
@@ -21,7 +22,8 @@ if (problem) console.log(`test/lab/kernel.test.ts skipped: ${problem}`);
 const ips = (r: ProbeResult): (string | undefined)[] => r.tries.map((t) => t.loggedClientIp);
 
 describe.skipIf(problem !== undefined)('ICTSC scenario on the real kernel', () => {
-  afterAll(async () => { await teardownAll(); });
+  beforeAll(() => acquireLabLock(), 1_600_000);
+  afterAll(async () => { await teardownAll(); releaseLabLock(); });
 
   it('without NetworkPolicy: nginx logs what the scenario table says, step by step', async () => {
     const lab = await Lab.up(DIR, { step: 0, policy: false });

@@ -3,7 +3,8 @@
 // request showed on the kernel (outcome and the address nginx logged) must be a result the simulator
 // gives a positive probability. The seed is printed; a disagreement prints the
 // command that reproduces it. HOPLAB_RANDOM_SEED / HOPLAB_RANDOM_CONFIGS choose seed and count.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireLabLock, releaseLabLock } from './lab-lock.js';
 import { Lab } from '../../lab/lab.js';
 import { probe } from '../../lab/probe.js';
 import { environmentProblem, teardownAll } from '../../lab/runtime.js';
@@ -18,6 +19,8 @@ const count = Number(process.env['HOPLAB_RANDOM_CONFIGS'] ?? 50);
 const TO = '192.168.0.1:30080';
 
 describe.skipIf(problem !== undefined)(`randomized differential test (seed ${seed}, ${count} configurations)`, () => {
+  beforeAll(() => acquireLabLock(), 1_600_000);
+  afterAll(() => releaseLabLock());
   it('the simulator agrees with the kernel on every drawn configuration', async () => {
     console.log(`random differential: seed ${seed}, ${count} configurations`);
     const t0 = Date.now();

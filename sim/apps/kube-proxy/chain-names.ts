@@ -5,7 +5,8 @@
 // which keeps every name within iptables' 28-character limit.
 
 import { base32StdEncode } from './base32.js';
-import { sha256, utf8 } from './sha256.js';
+import { sha256 } from './sha256.js';
+import { utf8 } from '../../core/utf8.js';
 import type { Protocol } from './types.js';
 
 export const ChainPrefix = {

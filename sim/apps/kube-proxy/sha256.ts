@@ -71,18 +71,3 @@ export function sha256(data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** UTF-8 bytes of a string (Go's []byte(s) for the strings kube-proxy hashes). */
-export function utf8(text: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of text) {
-    let cp = ch.codePointAt(0) as number;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else {
-      cp &= 0x1fffff;
-      out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    }
-  }
-  return Uint8Array.from(out);
-}

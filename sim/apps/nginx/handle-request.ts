@@ -17,7 +17,8 @@ import type { LocationModel, LocSettings, NginxLevel, NginxModel, ServerBlock } 
 import { NGINX_LEVELS } from './model.js';
 import { selectLocation, selectServer } from './location.js';
 import { realClientAddr } from './realip.js';
-import { errorLogLine, expandLogFormat, timeLocal, utf8Bytes, type ErrorLogContext } from './log.js';
+import { errorLogLine, expandLogFormat, timeLocal, type ErrorLogContext } from './log.js';
+import { utf8Bytes } from '../../core/utf8.js';
 import { indexHtmlSize, specialResponseSize, x50HtmlSize } from './responses.js';
 
 export interface NginxEnv {

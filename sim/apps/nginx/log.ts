@@ -5,6 +5,8 @@
 // Variable values are escaped as ngx_http_log_escape does by default: `"`, `\` and bytes outside
 // 0x20..0x7e become \xHH. An empty or missing value is written as "-".
 
+import { utf8Bytes } from '../../core/utf8.js';
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -24,19 +26,6 @@ export function timeLocal(ms: number, tzOffsetMinutes = 0): string {
 export function errorLogTime(ms: number, tzOffsetMinutes = 0): string {
   const d = shifted(ms, tzOffsetMinutes);
   return `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
-}
-
-/** UTF-8 bytes of a string (sim/ has no TextEncoder). */
-export function utf8Bytes(s: string): number[] {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return out;
 }
 
 export function escapeLogValue(v: string): string {

@@ -10,6 +10,7 @@
 //   SimpleNameGenerator appends utilrand.String(5) over the same alphabet, truncating the base to
 //   63 - 5 = 58 characters (k8s.io/apiserver pkg/storage/names).
 import type { Rng } from '../../core/rng.js';
+import { utf8 } from '../../core/utf8.js';
 
 /** k8s.io/apimachinery pkg/util/rand alphanums: no vowels, no 0/1/3 (no accidental words). */
 export const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -25,18 +26,6 @@ export function fnv32a(bytes: Uint8Array, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** UTF-8 bytes of a string (sim/ has no TextEncoder). */
-export function utf8(s: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(out);
-}
 
 /** rand.SafeEncodeString: each byte b becomes ALPHANUMS[b % 27]. */
 export function safeEncodeString(s: string): string {

@@ -13,7 +13,8 @@
 import type { LabelSelectorRequirement } from '../../model/k8s/label-selector.js';
 import type { Labels } from '../../model/k8s/meta.js';
 import type { NodeInfo } from './cluster.js';
-import { canonicalText, computeHash, podTemplateHash, utf8 } from './names.js';
+import { canonicalText, computeHash, podTemplateHash } from './names.js';
+import { utf8 } from '../../core/utf8.js';
 import { matchesRequiredNodeAffinity, OBJECT_NAME_FIELD } from './node-selector.js';
 import { findUntoleratedTaint } from './tolerations.js';
 import type { SpreadSelector } from './topology-spread.js';
