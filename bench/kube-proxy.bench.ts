@@ -1,8 +1,6 @@
 // Render time of kube-proxy's iptables rules for 100 Services x 10 endpoints on one node, in each
 // output order (the restore payload and the iptables-save view).
-// sim/index.ts does not re-export kube-proxy yet; switch to it once it does.
-// eslint-disable-next-line no-restricted-imports
-import { renderKubeProxyRules, type KubeProxyInput, type RuleOrder } from '../sim/apps/kube-proxy/index.js';
+import { renderKubeProxyRules, type KubeProxyInput, type RuleOrder } from '../sim/index.js';
 
 interface BenchResult {
   name: string;

@@ -1,12 +1,10 @@
 // Median time of one nat PREROUTING walk over a kube-proxy-like 50-rule KUBE-SERVICES chain, for a
 // packet to the last service (so every rule is tested), ending in KUBE-SVC -> KUBE-SEP -> DNAT.
-/* eslint-disable no-restricted-imports -- sim/index.ts does not export the netfilter engine yet */
-import { ipv4 } from '../sim/core/ip.js';
-import { scriptedChooser } from '../sim/core/choice.js';
-import type { NfEnv } from '../sim/net/netfilter/api.js';
-import { runTable } from '../sim/net/netfilter/run-table.js';
-import { parseIptablesSave } from '../sim/parsers/iptables-save/parse-save.js';
-/* eslint-enable no-restricted-imports */
+import { ipv4 } from '../sim/index.js';
+import { scriptedChooser } from '../sim/index.js';
+import type { NfEnv } from '../sim/index.js';
+import { runTable } from '../sim/index.js';
+import { parseIptablesSave } from '../sim/index.js';
 
 interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
 

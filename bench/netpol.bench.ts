@@ -1,10 +1,7 @@
 // NetworkPolicy truth table at scale: 1,000 pods x 500 policies (1M cells), generated as plain
 // Kubernetes YAML, loaded through the manifest parser, then tabulated. Target: the matrix in <= 2 s.
-// sim/index.ts does not re-export these modules yet; switch to it once it does.
-// eslint-disable-next-line no-restricted-imports
-import { parseManifests } from '../sim/parsers/k8s/index.js';
-// eslint-disable-next-line no-restricted-imports
-import { buildCluster, computeMatrix } from '../sim/apps/netpol/index.js';
+import { parseManifests } from '../sim/index.js';
+import { buildCluster, computeMatrix } from '../sim/index.js';
 
 interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
 

@@ -1,9 +1,7 @@
 // Scheduling time of the scheduler model: the ICTSC cluster (3 nodes, 3 replicas with preferred
 // anti-affinity), and a 100-node cluster with 300 replicas (preferred anti-affinity, default
 // spreading, zones) plus a DaemonSet.
-// sim/index.ts does not re-export the scheduler yet; switch to it once it does.
-// eslint-disable-next-line no-restricted-imports
-import { schedule, type ScheduleInput } from '../sim/apps/scheduler/index.js';
+import { schedule, type ScheduleInput } from '../sim/index.js';
 
 interface BenchResult {
   name: string;

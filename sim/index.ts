@@ -23,7 +23,7 @@ export * from './parsers/k8s/index.js';
 export * from './model/k8s/index.js';
 export * from './apps/netpol/index.js';
 export * as kubeProxy from './apps/kube-proxy/index.js';
-export { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type RenderedRules, type ServicePortInfo, type ServicePortEndpoints, type EndpointInfo } from './apps/kube-proxy/index.js';
+export { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type RenderedRules, type RuleOrder, type ServicePortInfo, type ServicePortEndpoints, type EndpointInfo } from './apps/kube-proxy/index.js';
 
 // Scenarios: load, build a step, simulate requests.
 export { loadScenario, buildScenario, type Scenario, type ScenarioWorld, type RunOptions } from './scenario/scenario.js';
@@ -38,3 +38,10 @@ export { sha1Hex } from './apps/cni/sha1.js';
 export { diag } from './core/diagnostics.js';
 export type { HostRole, Located, TopoAddress, TopoKubernetes, TopoRequest } from './scenario/topology.js';
 export { traceRequest, type TraceRequest } from './scenario/trace-request.js';
+
+// The netfilter engine and the scheduler, for tools that drive them directly (benchmarks, tests).
+export { runTable } from './net/netfilter/run-table.js';
+export type { NfEnv, NfVerdict, TableResult, Hook, Table } from './net/netfilter/api.js';
+export { scriptedChooser } from './core/choice.js';
+export { ipv4 } from './core/ip.js';
+export { schedule, scheduleInputFromObjects, type ScheduleInput, type ScheduleResult, type ScheduledPod } from './apps/scheduler/index.js';

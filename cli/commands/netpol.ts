@@ -4,21 +4,13 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, UsageError } from '../args.js';
 import type { Io, Command } from '../io.js';
-// sim/index.ts does not re-export these modules yet; switch to it once it does.
-// eslint-disable-next-line no-restricted-imports
-import { formatDiagnostic, hasErrors } from '../../sim/core/diagnostics.js';
-// eslint-disable-next-line no-restricted-imports
-import { parseIPv4 } from '../../sim/core/ip.js';
-// eslint-disable-next-line no-restricted-imports
-import { isProtocol } from '../../sim/model/k8s/protocol.js';
-// eslint-disable-next-line no-restricted-imports
-import type { Protocol } from '../../sim/model/k8s/protocol.js';
-// eslint-disable-next-line no-restricted-imports
-import { parseManifestFiles } from '../../sim/parsers/k8s/index.js';
-// eslint-disable-next-line no-restricted-imports
-import type { EndRef, NetpolCluster } from '../../sim/apps/netpol/index.js';
-// eslint-disable-next-line no-restricted-imports
-import { buildCluster, computeMatrix, diffMatrices, evaluateConnection, explainText, formatDiff, formatMatrix, indexCluster, matrixToJson, parseIpList, verdictToJson } from '../../sim/apps/netpol/index.js';
+import { formatDiagnostic, hasErrors } from '../../sim/index.js';
+import { parseIPv4 } from '../../sim/index.js';
+import { isProtocol } from '../../sim/index.js';
+import type { Protocol } from '../../sim/index.js';
+import { parseManifestFiles } from '../../sim/index.js';
+import type { EndRef, NetpolCluster } from '../../sim/index.js';
+import { buildCluster, computeMatrix, diffMatrices, evaluateConnection, explainText, formatDiff, formatMatrix, indexCluster, matrixToJson, parseIpList, verdictToJson } from '../../sim/index.js';
 
 const USAGE = `usage:
   hoplab netpol matrix <file|dir>... [--port 80] [--protocol TCP] [--from-ip IP ...] [--json] [--verbose]
