@@ -1,12 +1,13 @@
 // `hoplab trace <topology-dir> --from <host> --to <ip:port> [--proto tcp|udp|icmp] [--step N | --variant V] [--json]`
-import { buildWorld, formatDiagnostic, formatEvent, parseTarget, parseTopology, probe, TraceRecorder, TRACE_VERSION, type ProbeProto } from '../../sim/index.js';
+import { buildScenario, formatDiagnostic, formatEvent, loadScenario, parseTarget, probe, TraceRecorder, TRACE_VERSION, type ProbeProto } from '../../sim/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command } from '../io.js';
 import { folderFiles, readTopology } from '../scenario-files.js';
 
-const USAGE = `usage: hoplab trace <topology-dir> --from <host> --to <ip:port> [--proto tcp|udp|icmp] [--step N | --variant NAME] [--wait MS] [--seed N] [--json]
+const USAGE = `usage: hoplab trace <topology-dir> --from <host> --to <ip:port> [--proto tcp|udp|icmp] [--step N | --variant NAME] [--no-policy] [--wait MS] [--seed N] [--json]
 
-Sends one connection attempt (TCP connect, a UDP datagram, or an ICMP echo) and prints the
+Sends one connection attempt (TCP connect, a UDP datagram, or an ICMP echo) through the scenario
+(its hosts, Kubernetes part and programs, at the step asked for) and prints the
 hop-by-hop story: each host, hook, matching rule (raw line and file:line), NAT rewrite, routing
 decision, and delivery or the exact place and reason the packet died.`;
 
@@ -16,7 +17,7 @@ export const command: Command = {
   async run(args, io) {
     const { positional, flags } = parseArgs(args, {
       from: { type: 'string' }, to: { type: 'string' }, proto: { type: 'string' }, step: { type: 'number' },
-      variant: { type: 'string' }, wait: { type: 'number' }, seed: { type: 'number' }, json: { type: 'boolean' },
+      variant: { type: 'string' }, wait: { type: 'number' }, seed: { type: 'number' }, json: { type: 'boolean' }, 'no-policy': { type: 'boolean' },
     });
     const dir = positional[0];
     if (!dir || positional.length > 1) throw new UsageError('give exactly one topology folder');
@@ -30,15 +31,16 @@ export const command: Command = {
     if (typeof target === 'string') throw new UsageError(target);
     const topoText = readTopology(dir);
     if (typeof topoText === 'string') { io.stderr.write(`hoplab trace: ${topoText}\n`); return 1; }
-    const topo = parseTopology(topoText.text, { file: topoText.file });
     const rec = new TraceRecorder();
-    const built = buildWorld(topo.value, folderFiles(dir), {
+    // The whole scenario: hosts, the Kubernetes part and the programs (HAProxy, nginx) running.
+    const built = buildScenario(loadScenario(folderFiles(dir)), {
       ...(typeof flags['step'] === 'number' ? { step: flags['step'] } : {}),
       ...(typeof flags['variant'] === 'string' ? { variant: flags['variant'] } : {}),
       ...(typeof flags['seed'] === 'number' ? { seed: flags['seed'] } : {}),
+      ...(flags['no-policy'] ? { noPolicy: true } : {}),
       recorder: rec,
     });
-    const diagnostics = [...topo.diagnostics, ...built.diagnostics];
+    const diagnostics = built.allDiagnostics;
     const host = built.world.hosts.get(from);
     if (!host) { io.stderr.write(`hoplab trace: no host "${from}" in ${dir} (hosts: ${[...built.world.hosts.keys()].join(', ')})\n`); return 2; }
     const wait = typeof flags['wait'] === 'number' ? flags['wait'] : proto === 'tcp' ? 3000 : 1000;
