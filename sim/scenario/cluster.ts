@@ -130,7 +130,7 @@ export function setupCluster(w: World, hosts: ReadonlyMap<string, HostSetup>, to
 
   // kube-proxy on every node.
   const services = objects.filter((x): x is Service => x.kind === 'Service');
-  const { ports, endpoints } = serviceInputs(services, sched.pods, ipOf, workloads, diagnostics);
+  const { ports, endpoints } = serviceInputs(services, sched.pods, ipOf, diagnostics);
   const kubeProxy = new Map<string, { input: KubeProxyInput; text: string; file: string }>();
   for (const n of nodes) {
     const input: KubeProxyInput = { nodeName: n.name, nodeIPs: [formatIPv4(n.nodeIp)], ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}), services: ports, endpoints };
@@ -209,7 +209,7 @@ export function mountedConfigMapFiles(spec: PodSpec, ns: string, configMaps: Rea
 }
 
 /** Service ports and their endpoints (the EndpointSlice controller: ready pods matching the selector). */
-function serviceInputs(services: readonly Service[], pods: readonly ScheduledPod[], ipOf: ReadonlyMap<string, { ip: string; node: string }>, _workloads: ReadonlyMap<string, Deployment | DaemonSet>, diagnostics: Diagnostic[]): { ports: ServicePortInfo[]; endpoints: ServicePortEndpoints[] } {
+function serviceInputs(services: readonly Service[], pods: readonly ScheduledPod[], ipOf: ReadonlyMap<string, { ip: string; node: string }>, diagnostics: Diagnostic[]): { ports: ServicePortInfo[]; endpoints: ServicePortEndpoints[] } {
   const ports: ServicePortInfo[] = [];
   const endpoints: ServicePortEndpoints[] = [];
   services.forEach((s, i) => {

@@ -91,13 +91,12 @@ export function curl(w: World, h: Host, req: CurlRequest, done: (r: CurlResult) 
         if (received === 0) finish({ outcome: 'reset', exitCode: 52, stderr: 'curl: (52) Empty reply from server' });
         else finish({ outcome: 'ok', exitCode: 0, stderr: '', ...(status !== undefined ? { httpStatus: status } : {}), bodyBytes: received });
       },
-      onError: (_s, err) => {
+      onError: () => {
         if (!connected) {
           finish({ outcome: 'refused', exitCode: 7, stderr: `curl: (7) Failed to connect to ${formatIPv4(req.to.ip)} port ${req.to.port} after ${elapsed()} ms: Couldn't connect to server` });
         } else {
           finish({ outcome: 'reset', exitCode: 56, stderr: `curl: (56) Recv failure: Connection reset by peer` });
         }
-        void err;
       },
     });
     if (typeof r === 'string') {
