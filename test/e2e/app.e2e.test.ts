@@ -2,27 +2,17 @@
 // (the committed step-3 fixture, opened as a file) is stepped to the SYN-ACK arriving at lb, where the
 // inspector shows the DIVERT mark and the `local` route; step back; the config view highlights the
 // rule's line; filters, play; presentation mode in Japanese driven by the keyboard; the folder picker.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { hasChromium, launch, openApp, ROOT, screenshot, skipReason, startServer, stepUntil, type Browser, type Served } from './harness.js';
+import { hasChromium, ROOT, screenshot, skipReason, stepUntil, useApp } from './harness.js';
 
 const FIXTURE = join(ROOT, 'test', 'renderer', 'fixtures', 'step3.trace.json');
 
 describe.skipIf(!hasChromium)(`app in Chromium${skipReason ? ` (${skipReason})` : ''}`, () => {
-  let server: Served;
-  let b: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    b = await launch();
-    await openApp(b.page, server.url);
-  }, 180_000);
-  afterAll(async () => {
-    await b?.close();
-    await server?.stop();
-  });
+  const app = useApp();
 
   it('opens the ICTSC scenario on first launch with its topology and a Run button', async () => {
-    const p = b.page;
+    const p = app().page;
     expect(await p.locator('[data-testid=scenario-title]').textContent()).toBe('Reachable from nowhere (ICTSC 2020)');
     await expect.poll(() => p.locator('[data-testid=run]').count()).toBe(1);
     const options = await p.locator('[data-testid=step] option').allTextContents();
@@ -36,7 +26,7 @@ describe.skipIf(!hasChromium)(`app in Chromium${skipReason ? ` (${skipReason})` 
   });
 
   it('steps a step-3 trace to the SYN-ACK arriving at lb: DIVERT mark and the local route', async () => {
-    const p = b.page;
+    const p = app().page;
     await p.locator('[data-testid=trace-input]').setInputFiles(FIXTURE);
     await p.waitForSelector('.ev-row');
     await stepUntil(p, (row) => /worker02\/eth0 → lb\/eth1/.test(row) && /SYN,ACK/.test(row));
@@ -63,7 +53,7 @@ describe.skipIf(!hasChromium)(`app in Chromium${skipReason ? ` (${skipReason})` 
   });
 
   it('a rule location opens the config file with its line highlighted', async () => {
-    const p = b.page;
+    const p = app().page;
     await p.keyboard.press('ArrowRight');
     await p.locator('[data-testid=inspector-path] .loc', { hasText: 'steps/3-divert.sh:4' }).first().click();
     await expect.poll(() => p.locator('[data-testid=code] .code-title').textContent()).toMatch(/steps\/3-divert\.sh/);
@@ -74,7 +64,7 @@ describe.skipIf(!hasChromium)(`app in Chromium${skipReason ? ` (${skipReason})` 
   });
 
   it('filters hide ARP; play advances the playhead; the lineage strip shows the real client', async () => {
-    const p = b.page;
+    const p = app().page;
     await p.keyboard.press('Home');
     expect(await stepUntil(p, (row) => /ARP/.test(row), 100)).toMatch(/ARP request/);
     await p.locator('[data-testid=filter-arp]').check();
@@ -101,7 +91,7 @@ describe.skipIf(!hasChromium)(`app in Chromium${skipReason ? ` (${skipReason})` 
   });
 
   it('presentation mode in Japanese, driven by the keyboard', async () => {
-    const p = b.page;
+    const p = app().page;
     await p.locator('[data-testid=language]').selectOption('ja');
     await p.locator('[data-testid=presentation]').click();
     await expect.poll(() => p.locator('[data-testid=app]').getAttribute('class')).toMatch(/presentation/);
@@ -126,12 +116,12 @@ describe.skipIf(!hasChromium)(`app in Chromium${skipReason ? ` (${skipReason})` 
   });
 
   it('the folder picker opens a scenario folder', async () => {
-    const p = b.page;
+    const p = app().page;
     await p.locator('[data-testid=folder-input]').setInputFiles(join(ROOT, 'topologies', 'ictsc2020-nodeport-source-ip'));
     // a newly opened folder starts without a trace
     await expect.poll(() => p.locator('.ev-row').count(), { timeout: 10_000 }).toBe(0);
     expect(await p.locator('[data-testid=scenario-title]').textContent()).toBe('Reachable from nowhere (ICTSC 2020)');
     expect(await p.locator('[data-testid=config] .file').allTextContents()).toContain('steps/3-divert.sh');
-    expect(b.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(app().errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // End-to-end harness: serves the built renderer with scripts/web.mjs on 127.0.0.1 (a free port) and
 // drives Debian's Chromium through playwright-core. Without /usr/bin/chromium the e2e tests skip and
 // say why. Screenshots go to test-results/ (git-ignored).
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,4 +107,26 @@ export async function stepUntil(page: Page, done: (rowText: string) => boolean, 
     if (done(row)) return row;
   }
   throw new Error('the event never came');
+}
+
+/**
+ * One served app and one browser for a describe block: started before its tests, closed after.
+ * The returned getter gives the browser (with the app open) once the hooks have run.
+ */
+export function useApp(): () => Browser {
+  let server: Served | undefined;
+  let b: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    b = await launch();
+    await openApp(b.page, server.url);
+  }, 180_000);
+  afterAll(async () => {
+    await b?.close();
+    await server?.stop();
+  });
+  return () => {
+    if (!b) throw new Error('the app is not open yet');
+    return b;
+  };
 }

@@ -3,12 +3,12 @@
 // back. Runs when the engine can run requests (sim/index.ts's traceRequest, or its simulate with a
 // TraceRecorder; detected at run time); otherwise it skips and says so. With HOPLAB_UPDATE_DOCS_IMG=1 it refreshes
 // docs/img/step2.png and step3.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as sim from '../../sim/index.js';
 import { runPath, type SimApi } from '../../renderer/engine/engine-host.js';
-import { hasChromium, launch, openApp, ROOT, screenshot, skipReason, startServer, stepUntil, type Browser, type Served } from './harness.js';
+import { hasChromium, ROOT, screenshot, skipReason, stepUntil, useApp } from './harness.js';
 
 /** HOPLAB_UPDATE_DOCS_IMG=1 copies the step 2 and 3 screenshots to docs/img/ for the README. */
 const UPDATE_DOCS = process.env['HOPLAB_UPDATE_DOCS_IMG'] === '1';
@@ -17,20 +17,10 @@ const why = !hasChromium ? skipReason : engineRuns ? '' : 'sim/index.ts cannot r
 if (why) console.warn(`e2e step 3: skipped: ${why}`);
 
 describe.skipIf(why !== '')(`ICTSC step 3 run by the engine${why ? ` (skipped: ${why})` : ''}`, () => {
-  let server: Served;
-  let b: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    b = await launch();
-    await openApp(b.page, server.url);
-  }, 180_000);
-  afterAll(async () => {
-    await b?.close();
-    await server?.stop();
-  });
+  const app = useApp();
 
   async function runStep(step: number): Promise<void> {
-    const p = b.page;
+    const p = app().page;
     await p.locator('[data-testid=step]').selectOption(String(step));
     await p.locator('[data-testid=from]').selectOption('host01');
     await p.locator('[data-testid=to]').fill('192.168.0.1:30080');
@@ -42,14 +32,14 @@ describe.skipIf(why !== '')(`ICTSC step 3 run by the engine${why ? ` (skipped: $
 
   it('step 2 runs and shows its outcome', async () => {
     await runStep(2);
-    expect(await b.page.locator('[data-testid=outcome-host01]').count()).toBe(1);
-    await b.page.keyboard.press('End');
-    const shot = await screenshot(b.page, 'e2e-engine-step2');
+    expect(await app().page.locator('[data-testid=outcome-host01]').count()).toBe(1);
+    await app().page.keyboard.press('End');
+    const shot = await screenshot(app().page, 'e2e-engine-step2');
     if (UPDATE_DOCS) copyFileSync(shot, join(ROOT, 'docs', 'img', 'step2.png'));
   }, 120_000);
 
   it('step 3 from host01: the SYN-ACK arriving at lb is DIVERTed, marked and routed local', async () => {
-    const p = b.page;
+    const p = app().page;
     await runStep(3);
     await p.keyboard.press('Home');
     await stepUntil(p, (row) => /→ lb\/eth1/.test(row) && /SYN,ACK/.test(row));

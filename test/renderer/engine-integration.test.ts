@@ -3,38 +3,25 @@
 // routed `local` by table 100 — the same check the e2e test makes in the browser. Skips, saying why,
 // while the engine cannot run requests.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sim from '../../sim/index.js';
 import { EngineHost, runPath, type SimApi } from '../../renderer/engine/engine-host.js';
-import type { EngineResponse, FolderFiles } from '../../renderer/engine/protocol.js';
+import type { EngineResponse } from '../../renderer/engine/protocol.js';
 import type { TraceEvent } from '../../sim/index.js';
 import { buildTraceIndex } from '../../renderer/state/trace-index.js';
 import { inspect } from '../../renderer/state/selectors.js';
 import { sourceLineage } from '../../renderer/state/lineage.js';
+import { readFolder } from './helpers.js';
 
 const api = sim as unknown as Partial<SimApi>;
 const path = runPath(api);
 const DIR = fileURLToPath(new URL('../../topologies/ictsc2020-nodeport-source-ip', import.meta.url));
-function readFolder(dir: string): FolderFiles {
-  const files: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else files[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return { name: 'ictsc2020-nodeport-source-ip', files };
-}
 if (!path) console.warn('engine-integration: skipped: sim/index.ts cannot run requests yet');
 
 async function runStep(step: number, mode: 'simulate' | 'explore' = 'simulate', tries = 1): Promise<{ events: TraceEvent[]; out: EngineResponse[] }> {
   const out: EngineResponse[] = [];
   const host = new EngineHost(api, (r) => out.push(r));
-  await host.receive({ type: 'open', id: 1, folder: readFolder(DIR) });
+  await host.receive({ type: 'open', id: 1, folder: readFolder(DIR, 'ictsc2020-nodeport-source-ip') });
   await host.receive({ type: 'run', id: 2, params: { step, from: 'host01', to: '192.168.0.1:30080', proto: 'tcp', tries, mode } });
   const err = out.find((r) => r.type === 'error');
   if (err) throw new Error(err.type === 'error' ? err.message : '');
@@ -45,7 +32,7 @@ describe.skipIf(!path)(`the app's engine host over the real engine (${path ?? 'u
   it('opening the folder draws the nginx pod inside worker02', async () => {
     const out: EngineResponse[] = [];
     const host = new EngineHost(api, (r) => out.push(r));
-    await host.receive({ type: 'open', id: 1, folder: readFolder(DIR) });
+    await host.receive({ type: 'open', id: 1, folder: readFolder(DIR, 'ictsc2020-nodeport-source-ip') });
     const r = out[0];
     expect(r?.type).toBe('opened');
     const pods = r?.type === 'opened' ? r.model.hosts.filter((h) => h.role === 'pod') : [];

@@ -2,30 +2,16 @@
 // parseTopology (and a stand-in run when the engine cannot run yet), streaming in chunks, cancel,
 // and the main-thread client paired with the host through a fake worker.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sim from '../../sim/index.js';
-import { chunk, parseRequest, parseResponse, parseRunParams, type EngineResponse, type FolderFiles } from '../../renderer/engine/protocol.js';
+import { chunk, parseRequest, parseResponse, parseRunParams, type EngineResponse } from '../../renderer/engine/protocol.js';
 import { CHUNK_SIZE, EngineHost, capabilitiesOf, filesOf, type SimApi } from '../../renderer/engine/engine-host.js';
 import { EngineClient, type WorkerLike } from '../../renderer/engine/client.js';
 import { podsFromScenario, findNamespaces } from '../../renderer/engine/scenario-model.js';
-import { fixtureTrace } from './helpers.js';
+import { fixtureTrace, readFolder } from './helpers.js';
 
 const ICTSC = fileURLToPath(new URL('../../topologies/ictsc2020-nodeport-source-ip', import.meta.url));
-function readFolder(dir: string): FolderFiles {
-  const files: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else files[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return { name: 'ictsc', files };
-}
-const folder = readFolder(ICTSC);
+const folder = readFolder(ICTSC, 'ictsc');
 const api = sim as unknown as Partial<SimApi>;
 const run = { from: 'host01', to: '192.168.0.1:30080', proto: 'tcp', tries: 1, mode: 'simulate', step: 3 };
 
