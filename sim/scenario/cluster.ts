@@ -103,6 +103,9 @@ export function setupCluster(w: World, hosts: ReadonlyMap<string, HostSetup>, to
     nodes: nodes.map((n) => ({ name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', ...(k.controlPlane.includes(n.name) ? { 'node-role.kubernetes.io/control-plane': '' } : {}) }, taints: k.controlPlane.includes(n.name) ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : [] })),
   }), { choose: (label, opts) => { const v = w.chooser.choose(`kube-scheduler: ${label}`, opts); w.noteChoice(); return v; } });
   const bound = sched.pods.filter((p): p is ScheduledPod & { nodeName: string } => p.nodeName !== undefined && !p.hostNetwork);
+  for (const p of sched.pods) {
+    if (p.hostNetwork && p.nodeName !== undefined) diagnostics.push(diag('unsupported', k.loc, `pod ${p.namespace}/${p.name} uses hostNetwork: it is scheduled on ${p.nodeName} but not simulated (no program runs in the node's namespace for it)`));
+  }
   const addressing = assignPodAddresses(bound.map((p) => ({ ns: p.namespace, pod: p.name, node: p.nodeName })), k.cni?.blocks ?? {});
   for (const e of addressing.errors) diagnostics.push(diag('error', k.loc, e));
   const ipOf = new Map(addressing.assigned.map((a) => [`${a.ns}/${a.pod}`, a]));

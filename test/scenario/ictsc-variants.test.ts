@@ -105,3 +105,11 @@ describe('PROXY protocol instead of usesrc', () => {
     expect(sw.allDiagnostics.some((d) => d.severity === 'error' && d.message.includes('configmap "nginx-proxy-protocol" not found'))).toBe(true);
   });
 });
+
+describe('what the cluster does not simulate is said', () => {
+  it('a hostNetwork pod is reported, not dropped silently', () => {
+    const files = { ...ictscFiles, read: (p: string) => (p === 'k8s/10-deployment.yaml' ? (ictscFiles.read(p) ?? '').replace('      nodeName: worker02', '      nodeName: worker02\n      hostNetwork: true') : ictscFiles.read(p)) };
+    const sw = buildScenario(loadScenario(files), { step: 0 });
+    expect(sw.allDiagnostics.some((d) => d.severity === 'unsupported' && /uses hostNetwork/.test(d.message))).toBe(true);
+  });
+});
