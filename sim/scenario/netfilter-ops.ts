@@ -4,13 +4,33 @@
 
 import type { Table } from '../net/netfilter/api.js';
 import { getTable, allRules, type Ruleset } from '../net/netfilter/ruleset.js';
-import { runTable } from '../net/netfilter/run-table.js';
+import { builtinChain, runTable } from '../net/netfilter/run-table.js';
 import type { NetfilterOps } from '../net/stack/host.js';
+import { HOOKS, type Hook } from '../net/netfilter/api.js';
+import type { NfChain } from '../net/netfilter/ruleset.js';
 
 export function makeNetfilterOps(ruleset: Ruleset): NetfilterOps {
+  // The ruleset is an immutable value (a change makes a new one and new ops): which tables exist
+  // and which built-in chains hold no rule are known once.
+  const tables = new Set<Table>(ruleset.tables.map((t) => t.name));
+  const policyOnly = new Map<string, NfChain>();
+  for (const t of tables) {
+    for (const hook of HOOKS) {
+      const c = builtinChain(ruleset, t, hook);
+      if (c && c.rules.length === 0) policyOnly.set(`${t}/${hook}`, c);
+    }
+  }
+  const byHook = new Map<Table, Map<Hook, NfChain>>();
+  for (const [k, c] of policyOnly) {
+    const [t, hook] = k.split('/') as [Table, Hook];
+    let m = byHook.get(t);
+    if (!m) { m = new Map(); byHook.set(t, m); }
+    m.set(hook, c);
+  }
   return {
-    has: (t: Table) => getTable(ruleset, t) !== undefined,
-    run: (t, hook, env) => runTable(ruleset, t, hook, env),
+    has: (t: Table) => tables.has(t),
+    run: (t, hook, env, opts) => runTable(ruleset, t, hook, env, opts),
+    policyOnly: (t, hook) => byHook.get(t)?.get(hook),
   };
 }
 

@@ -78,12 +78,12 @@ export interface NfEnv {
   readonly host: string;
   readonly hook: Hook;
   readonly table: Table;
-  readonly inIface?: string;
-  readonly outIface?: string;
+  readonly inIface?: string | undefined;
+  readonly outIface?: string | undefined;
   /** Bridge ports for `-m physdev`, when the packet crossed a bridge. */
-  readonly physIn?: string;
-  readonly physOut?: string;
-  readonly bridged?: boolean;
+  readonly physIn?: string | undefined;
+  readonly physOut?: string | undefined;
+  readonly bridged?: boolean | undefined;
   readonly packet: NfPacketView;
   /** skb->mark; targets write it. */
   mark: number;

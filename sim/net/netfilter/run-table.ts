@@ -4,9 +4,13 @@
 // RETURN from) a goto-ed chain resumes in the chain that called the goto-ing chain, and with
 // nothing left to resume the built-in chain's policy applies. Counters of matched rules and of
 // the policy are incremented on the ruleset.
+//
+// The walk records its steps (every matched rule with its effect, the policy, unsupported rules)
+// only when asked: a simulation that keeps no trace pays for none of the descriptions.
 
 import type { Hook, NfEnv, NfStep, NfVerdict, Table, TableResult } from './api.js';
 import { ipHeaderMatches, evalMatch } from './matches/eval-match.js';
+import type { MatchCtx } from './matches/context.js';
 import { describeRule, type NfChain, type NfRule, type NfTable, type Ruleset } from './ruleset.js';
 import { applyTarget } from './targets/apply-target.js';
 
@@ -14,9 +18,9 @@ import { applyTarget } from './targets/apply-target.js';
 const MAX_DEPTH = 256;
 const MAX_VISITS = 1_000_000;
 
-interface Frame {
-  readonly chain: NfChain;
-  pos: number;
+export interface RunTableOptions {
+  /** Record the walk's steps and describe effects (default true). */
+  readonly steps?: boolean;
 }
 
 function targetName(rule: NfRule): string {
@@ -27,37 +31,72 @@ function targetName(rule: NfRule): string {
   return t.kind;
 }
 
+interface TableIndex {
+  readonly chains: Map<string, NfChain>;
+}
+
 /** Chains by name, built once per table (a table is replaced, never changed, when rules change). */
-const chainIndexes = new WeakMap<NfTable, Map<string, NfChain>>();
-function chainIndex(t: NfTable): Map<string, NfChain> {
-  let m = chainIndexes.get(t);
+const tableIndexes = new WeakMap<NfTable, TableIndex>();
+function indexOf(t: NfTable): TableIndex {
+  let m = tableIndexes.get(t);
   if (!m) {
-    m = new Map();
-    for (const c of t.chains) m.set(c.name, c);
-    chainIndexes.set(t, m);
+    const chains = new Map<string, NfChain>();
+    for (const c of t.chains) chains.set(c.name, c);
+    m = { chains };
+    tableIndexes.set(t, m);
   }
   return m;
 }
 
-function applyPolicy(base: NfChain, table: Table, env: NfEnv, steps: NfStep[]): TableResult {
+/** The built-in chain of `hook` in `table`, if the ruleset has that table and chain. */
+export function builtinChain(ruleset: Ruleset, table: Table, hook: Hook): NfChain | undefined {
+  const tables = ruleset.tables;
+  for (let i = 0; i < tables.length; i++) {
+    const t = tables[i] as NfTable;
+    if (t.name !== table) continue;
+    const c = indexOf(t).chains.get(hook);
+    return c && c.builtin ? c : undefined;
+  }
+  return undefined;
+}
+
+const NO_STEPS: readonly NfStep[] = Object.freeze([]);
+const ACCEPT: NfVerdict = Object.freeze({ kind: 'ACCEPT' });
+const DROP: NfVerdict = Object.freeze({ kind: 'DROP' });
+const ACCEPT_RESULT: TableResult = Object.freeze({ verdict: ACCEPT, steps: NO_STEPS });
+const DROP_RESULT: TableResult = Object.freeze({ verdict: DROP, steps: NO_STEPS });
+
+function applyPolicy(base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
   const p = base.policy ?? 'ACCEPT';
   base.counters.packets += 1;
   base.counters.bytes += env.packet.length;
+  if (!steps) return p === 'ACCEPT' ? ACCEPT_RESULT : DROP_RESULT;
   steps.push({ kind: 'policy', table, chain: base.name, policy: p });
-  return { verdict: { kind: p }, steps };
+  return { verdict: p === 'ACCEPT' ? ACCEPT : DROP, steps };
 }
 
-export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv): TableResult {
-  const steps: NfStep[] = [];
+class Frame {
+  constructor(readonly chain: NfChain, public pos: number) {}
+}
+
+export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv, opts: RunTableOptions = {}): TableResult {
   let t: NfTable | undefined;
   for (const x of ruleset.tables) if (x.name === table) { t = x; break; }
-  if (!t) return { verdict: { kind: 'ACCEPT' }, steps };
-  const chains = chainIndex(t);
+  const steps: NfStep[] | undefined = opts.steps === false ? undefined : [];
+  if (!t) return steps ? { verdict: ACCEPT, steps } : ACCEPT_RESULT;
+  const { chains } = indexOf(t);
   const base = chains.get(hook);
-  if (!base || !base.builtin) return { verdict: { kind: 'ACCEPT' }, steps };
+  if (!base || !base.builtin) return steps ? { verdict: ACCEPT, steps } : ACCEPT_RESULT;
+  return walk(chains, base, table, env, steps);
+}
+
+function walk(chains: Map<string, NfChain>, base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
+  const explain = steps !== undefined;
   const stack: Frame[] = [];
-  let cur: Frame = { chain: base, pos: 0 };
+  let cur = new Frame(base, 0);
   let visits = 0;
+  const ctx: { env: NfEnv; rule: NfRule; index: number } = { env, rule: base.rules[0] as NfRule, index: 0 };
+  let effects: string[] | undefined;
 
   for (;;) {
     const rule = cur.chain.rules[cur.pos];
@@ -70,22 +109,26 @@ export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv)
     }
     cur.pos += 1;
     if (++visits > MAX_VISITS) {
-      steps.push({ kind: 'unsupported', rule: describeRule(rule), what: 'rule walk did not end (jump loop); treated as DROP' });
-      return { verdict: { kind: 'DROP' }, steps };
+      steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: 'rule walk did not end (jump loop); treated as DROP' });
+      return steps ? { verdict: DROP, steps } : DROP_RESULT;
     }
-    if (!ipHeaderMatches(rule.spec, env)) continue;
+    const spec = rule.spec;
+    if (!ipHeaderMatches(spec, env)) continue;
     if (rule.unsupported !== undefined) {
-      steps.push({ kind: 'unsupported', rule: describeRule(rule), what: rule.unsupported });
+      steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: rule.unsupported });
       continue;
     }
     let matched = true;
-    const effects: string[] = [];
-    for (let i = 0; i < rule.spec.matches.length; i++) {
-      const m = rule.spec.matches[i];
+    if (explain) effects = undefined;
+    const matches = spec.matches;
+    ctx.rule = rule;
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i];
       if (!m) continue;
-      const r = evalMatch(m, { env, rule, index: i });
+      ctx.index = i;
+      const r = evalMatch(m, ctx as MatchCtx);
       if (r.unsupported !== undefined) {
-        steps.push({ kind: 'unsupported', rule: describeRule(rule), what: r.unsupported });
+        steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: r.unsupported });
         matched = false;
         break;
       }
@@ -93,44 +136,45 @@ export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv)
         matched = false;
         break;
       }
-      if (r.effect) effects.push(r.effect);
+      if (explain && r.effect) (effects ??= []).push(r.effect);
     }
     if (!matched) continue;
-    const outcome = applyTarget(rule.spec.target, env);
+    const outcome = applyTarget(spec.target, env, explain);
     if (outcome.kind === 'unsupported') {
-      steps.push({ kind: 'unsupported', rule: describeRule(rule), what: outcome.what });
+      steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: outcome.what });
       continue;
     }
-    const ref = describeRule(rule);
+    let next: NfChain | undefined;
     if (outcome.kind === 'jump') {
-      const next = chains.get(outcome.chain);
+      next = chains.get(outcome.chain);
       if (!next || next.builtin) {
-        steps.push({ kind: 'unsupported', rule: ref, what: `jump to ${next ? 'built-in' : 'undeclared'} chain ${outcome.chain}` });
+        steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: `jump to ${next ? 'built-in' : 'undeclared'} chain ${outcome.chain}` });
         continue;
       }
       if (!outcome.goto && stack.length >= MAX_DEPTH) {
-        steps.push({ kind: 'unsupported', rule: ref, what: `jump depth over ${MAX_DEPTH} (jump loop); treated as DROP` });
-        return { verdict: { kind: 'DROP' }, steps };
+        steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: `jump depth over ${MAX_DEPTH} (jump loop); treated as DROP` });
+        return steps ? { verdict: DROP, steps } : DROP_RESULT;
       }
     }
     rule.counters.packets += 1;
     rule.counters.bytes += env.packet.length;
     const delegated = outcome.kind === 'jump' ? env.delegate?.(outcome.chain) : undefined;
     if (delegated) {
-      steps.push({ kind: 'match', rule: ref, target: targetName(rule), effect: [...effects, delegated.effect].join('; ') });
+      if (steps) steps.push({ kind: 'match', rule: describeRule(rule), target: targetName(rule), effect: [...(effects ?? []), delegated.effect].join('; ') });
       if (delegated.verdict === 'RETURN') continue;
-      return { verdict: { kind: delegated.verdict }, decidedBy: ref, steps };
+      return { verdict: delegated.verdict === 'ACCEPT' ? ACCEPT : DROP, decidedBy: steps ? describeRule(rule) : rule, steps: steps ?? NO_STEPS };
     }
-    const effect = [...effects, ...('effect' in outcome && outcome.effect ? [outcome.effect] : [])].join('; ');
-    steps.push(effect ? { kind: 'match', rule: ref, target: targetName(rule), effect } : { kind: 'match', rule: ref, target: targetName(rule) });
+    if (steps) {
+      const all = 'effect' in outcome && outcome.effect ? [...(effects ?? []), outcome.effect] : effects ?? [];
+      const ref = describeRule(rule);
+      steps.push(all.length ? { kind: 'match', rule: ref, target: targetName(rule), effect: all.join('; ') } : { kind: 'match', rule: ref, target: targetName(rule) });
+      if (outcome.kind === 'continue' && outcome.log !== undefined) steps.push({ kind: 'log', rule: ref, prefix: outcome.log });
+    }
     switch (outcome.kind) {
       case 'continue':
-        if (outcome.log !== undefined) steps.push({ kind: 'log', rule: ref, prefix: outcome.log });
         break;
-      case 'verdict': {
-        const verdict: NfVerdict = outcome.verdict;
-        return { verdict, decidedBy: ref, steps };
-      }
+      case 'verdict':
+        return { verdict: outcome.verdict, decidedBy: steps ? describeRule(rule) : rule, steps: steps ?? NO_STEPS };
       case 'return': {
         const f = stack.pop();
         if (!f) return applyPolicy(base, table, env, steps);
@@ -138,9 +182,8 @@ export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv)
         break;
       }
       case 'jump': {
-        const next = chains.get(outcome.chain) as NfChain;
         if (!outcome.goto) stack.push(cur);
-        cur = { chain: next, pos: 0 };
+        cur = new Frame(next as NfChain, 0);
         break;
       }
     }

@@ -5,6 +5,8 @@
 import type { IPv4 } from '../../core/ip.js';
 import type { FibQuery, FibResult } from '../routing/api.js';
 import type { AddrType, DelegatedVerdict, Hook, NfEnv, Table, TableResult } from '../netfilter/api.js';
+import type { RunTableOptions } from '../netfilter/run-table.js';
+import type { NfChain } from '../netfilter/ruleset.js';
 import type { Iface, NsSysctl } from '../../model/netns.js';
 import { ConntrackTable } from '../conntrack/table.js';
 import { SocketTable } from '../sockets/socket.js';
@@ -30,7 +32,9 @@ export interface RoutingOps {
 /** What the stack needs of netfilter (implemented over sim/net/netfilter). */
 export interface NetfilterOps {
   has(table: Table): boolean;
-  run(table: Table, hook: Hook, env: NfEnv): TableResult;
+  run(table: Table, hook: Hook, env: NfEnv, opts?: RunTableOptions): TableResult;
+  /** The built-in chain of `hook` in `table` when it holds no rule (only its policy applies). */
+  policyOnly?(table: Table, hook: Hook): NfChain | undefined;
 }
 
 export interface Host {

@@ -42,9 +42,14 @@ export interface HookIo {
   readonly nexthop?: IPv4;
 }
 
+const OK: HookOutcome = Object.freeze({ ok: true, reroute: false });
+const OK_REROUTE: HookOutcome = Object.freeze({ ok: true, reroute: true });
+
 export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
   let reroute = false;
-  for (const stage of STAGES[hook]) {
+  const stages = STAGES[hook];
+  for (let i = 0; i < stages.length; i++) {
+    const stage = stages[i] as Stage;
     if (stage === 'conntrack') {
       const bad = conntrackIn(w, h, skb);
       if (bad) return bad;
@@ -63,15 +68,18 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
       if (r.reroute) reroute = true;
       continue;
     }
-    if (!h.netfilter?.has(stage)) continue;
-    const before = { mark: skb.mark, src: skb.pkt.src, dst: skb.pkt.dst, tos: skb.pkt.tos };
+    const nf = h.netfilter;
+    if (!nf || !nf.has(stage)) continue;
+    // mangle OUTPUT reroutes on any change of mark, addresses or TOS (ipt_mangle_out).
+    const mangleOut = stage === 'mangle' && hook === 'OUTPUT';
+    const mark = skb.mark;
+    const pkt = skb.pkt;
     const res = runTable(w, h, stage, hook, skb, io);
     if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage} ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
     if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `${stage} ${hook}: REJECT --reject-with ${res.with}`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
-    // mangle OUTPUT reroutes on any change of mark, addresses or TOS (ipt_mangle_out).
-    if (stage === 'mangle' && hook === 'OUTPUT' && (before.mark !== skb.mark || before.src !== skb.pkt.src || before.dst !== skb.pkt.dst || before.tos !== skb.pkt.tos)) reroute = true;
+    if (mangleOut && (mark !== skb.mark || pkt.src !== skb.pkt.src || pkt.dst !== skb.pkt.dst || pkt.tos !== skb.pkt.tos)) reroute = true;
   }
-  return { ok: true, reroute };
+  return reroute ? OK_REROUTE : OK;
 }
 
 type TableOutcome =
@@ -80,30 +88,49 @@ type TableOutcome =
   | { readonly kind: 'REJECT'; readonly with: RejectWith; readonly rule?: RuleInfo }
   | { readonly kind: 'NAT'; readonly verdict: Extract<NfVerdict, { kind: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' }>; readonly rule?: RuleInfo };
 
+const T_ACCEPT: TableOutcome = Object.freeze({ kind: 'ACCEPT' });
+const T_DROP: TableOutcome = Object.freeze({ kind: 'DROP' });
+
+/** The walker's table run; one Env serves every run (a run never starts another). */
+const ENV_SLOT: { env?: Env } = {};
+
 function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): TableOutcome {
   const nf = h.netfilter;
-  if (!nf) return { kind: 'ACCEPT' };
-  if (w.rec.enabled) w.emit({ kind: 'hook', t: w.now, host: h.host, hook, table, packet: summarize(skb.pkt, skb.id, skb.mark) });
-  const env = makeEnv(w, h, table, hook, skb, io);
+  if (!nf) return T_ACCEPT;
+  const rec = w.rec.enabled;
+  if (!rec) {
+    // A built-in chain without rules: only its policy (and its counters).
+    const c = nf.policyOnly?.(table, hook);
+    if (c) {
+      c.counters.packets += 1;
+      c.counters.bytes += packetView(skb).length;
+      return c.policy === 'DROP' ? T_DROP : T_ACCEPT;
+    }
+  }
+  if (rec) w.emit({ kind: 'hook', t: w.now, host: h.host, hook, table, packet: summarize(skb.pkt, skb.id, skb.mark) });
+  const env = (ENV_SLOT.env ??= new Env());
+  env.reset(w, h, table, hook, skb, io);
   const before = w.chooser.made.length;
-  const res = nf.run(table, hook, env);
-  for (let i = before; i < w.chooser.made.length; i++) {
-    const c = w.chooser.made[i];
-    if (c && w.rec.enabled) w.emit({ kind: 'branch', t: w.now, label: c.label, options: c.options, chosen: c.chosen, p: c.p });
+  const res = nf.run(table, hook, env, rec ? undefined : NO_STEPS);
+  if (rec) {
+    for (let i = before; i < w.chooser.made.length; i++) {
+      const c = w.chooser.made[i];
+      if (c) w.emit({ kind: 'branch', t: w.now, label: c.label, options: c.options, chosen: c.chosen, p: c.p });
+    }
   }
   skb.mark = env.mark >>> 0;
   if (env.notrack) skb.notrack = true;
-  if (w.rec.enabled) for (const s of res.steps) emitStep(w, h, hook, s, skb);
-  const rule = res.decidedBy ? { table: res.decidedBy.table, chain: res.decidedBy.chain, index: res.decidedBy.index, raw: res.decidedBy.raw, loc: res.decidedBy.loc } : undefined;
+  if (rec) for (const s of res.steps) emitStep(w, h, hook, s, skb);
+  const d = res.decidedBy;
   const v = res.verdict;
-  if (w.rec.enabled) {
-    if (w.rec.enabled) w.emit({ kind: 'verdict', t: w.now, host: h.host, hook, table, chain: hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
-  }
+  if (v.kind === 'ACCEPT' && !rec) return T_ACCEPT;
+  const rule = d ? { table: d.table, chain: d.chain, index: d.index, raw: d.raw, loc: d.loc } : undefined;
+  if (rec) w.emit({ kind: 'verdict', t: w.now, host: h.host, hook, table, chain: hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
   switch (v.kind) {
     case 'ACCEPT':
-      return { kind: 'ACCEPT' };
+      return T_ACCEPT;
     case 'DROP':
-      return rule ? { kind: 'DROP', rule } : { kind: 'DROP' };
+      return rule ? { kind: 'DROP', rule } : T_DROP;
     case 'REJECT':
       return rule ? { kind: 'REJECT', with: v.with, rule } : { kind: 'REJECT', with: v.with };
     case 'DNAT':
@@ -117,6 +144,8 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
       return assertNever(v, 'verdict');
   }
 }
+
+const NO_STEPS = Object.freeze({ steps: false });
 
 function emitStep(w: World, h: Host, hook: Hook, s: NfStep, skb: Skb): void {
   switch (s.kind) {
@@ -344,37 +373,49 @@ const NO_STATUS = { expected: false, seenReply: false, assured: false, confirmed
 
 /** What matches and targets see of one packet at one (hook, table); methods on the prototype, no closures. */
 class Env implements NfEnv {
-  readonly host: string;
-  readonly hook: Hook;
-  readonly table: Table;
-  readonly inIface?: string;
-  readonly outIface?: string;
-  readonly physIn?: string;
-  readonly physOut?: string;
-  readonly bridged?: boolean;
-  readonly packet: NfPacketView;
-  mark: number;
-  readonly ct: NfConntrack | undefined;
-  notrack: boolean;
-  readonly chooser: NfEnv['chooser'];
-  private readonly h: Host;
-  private readonly skb: Skb;
-  constructor(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo) {
+  host = '';
+  hook: Hook = 'PREROUTING';
+  table: Table = 'filter';
+  inIface?: string | undefined;
+  outIface?: string | undefined;
+  physIn?: string | undefined;
+  physOut?: string | undefined;
+  bridged?: boolean | undefined;
+  packet: NfPacketView = NO_PACKET;
+  mark = 0;
+  notrack = false;
+  chooser!: NfEnv['chooser'];
+  private h!: Host;
+  private skb!: Skb;
+  private w!: World;
+  private ctDone = false;
+  private ctValue: NfConntrack | undefined;
+  reset(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): void {
+    this.w = w;
     this.h = h;
     this.skb = skb;
     this.host = h.host;
     this.hook = hook;
     this.table = table;
-    if (io.in !== undefined) this.inIface = io.in;
-    if (io.out !== undefined) this.outIface = io.out;
-    if (io.physIn !== undefined) this.physIn = io.physIn;
-    if (io.physOut !== undefined) this.physOut = io.physOut;
-    if (io.bridged) this.bridged = true;
+    this.inIface = io.in;
+    this.outIface = io.out;
+    this.physIn = io.physIn;
+    this.physOut = io.physOut;
+    this.bridged = io.bridged;
     this.packet = packetView(skb);
     this.mark = skb.mark;
-    this.ct = ctView(w, skb);
+    this.ctDone = false;
+    this.ctValue = undefined;
     this.notrack = skb.notrack;
     this.chooser = w.chooser;
+  }
+  /** conntrack's view, built when a match first asks. */
+  get ct(): NfConntrack | undefined {
+    if (!this.ctDone) {
+      this.ctValue = ctView(this.w, this.skb);
+      this.ctDone = true;
+    }
+    return this.ctValue;
   }
   delegate(chain: string): DelegatedVerdict | undefined {
     if (this.h.delegates.size === 0) return undefined;
@@ -388,9 +429,7 @@ class Env implements NfEnv {
   }
 }
 
-function makeEnv(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): NfEnv {
-  return new Env(w, h, table, hook, skb, io);
-}
+const NO_PACKET: NfPacketView = { src: 0 as IPv4, dst: 0 as IPv4, proto: 0, length: 0, ttl: 0, tos: 0, fragment: false };
 
 /** xt_socket's lookup (socket_match): established first, then a listener; wildcard listeners only with --nowildcard. */
 function socketLookup(h: Host, skb: Skb, nowildcard: boolean): SocketLookupResult {

@@ -15,16 +15,30 @@ export type TargetOutcome =
   | { readonly kind: 'jump'; readonly chain: string; readonly goto: boolean }
   | { readonly kind: 'unsupported'; readonly what: string };
 
-export function applyTarget(t: TargetSpec | undefined, env: NfEnv): TargetOutcome {
-  if (t === undefined) return { kind: 'continue', effect: 'no target: counted only' };
+const CONTINUE: TargetOutcome = Object.freeze({ kind: 'continue' });
+const RETURN: TargetOutcome = Object.freeze({ kind: 'return' });
+const VERDICT_ACCEPT: TargetOutcome = Object.freeze({ kind: 'verdict', verdict: Object.freeze({ kind: 'ACCEPT' }) });
+const VERDICT_DROP: TargetOutcome = Object.freeze({ kind: 'verdict', verdict: Object.freeze({ kind: 'DROP' }) });
+const jumps = new WeakMap<TargetSpec, TargetOutcome>();
+
+/**
+ * Applies `t` to the env. With `explain` false the outcome carries no effect text (nothing is
+ * recorded), and outcomes without state are shared constants.
+ */
+export function applyTarget(t: TargetSpec | undefined, env: NfEnv, explain = true): TargetOutcome {
+  if (t === undefined) return explain ? { kind: 'continue', effect: 'no target: counted only' } : CONTINUE;
   switch (t.kind) {
     case 'ACCEPT':
+      return VERDICT_ACCEPT;
     case 'DROP':
-      return { kind: 'verdict', verdict: { kind: t.kind } };
+      return VERDICT_DROP;
     case 'RETURN':
-      return { kind: 'return' };
-    case 'jump':
-      return { kind: 'jump', chain: t.chain, goto: t.goto };
+      return RETURN;
+    case 'jump': {
+      let j = jumps.get(t);
+      if (!j) { j = Object.freeze({ kind: 'jump', chain: t.chain, goto: t.goto }); jumps.set(t, j); }
+      return j;
+    }
     case 'REJECT':
       return { kind: 'verdict', verdict: { kind: 'REJECT', with: t.with } };
     case 'LOG':
@@ -32,6 +46,7 @@ export function applyTarget(t: TargetSpec | undefined, env: NfEnv): TargetOutcom
     case 'MARK': {
       const before = env.mark >>> 0;
       env.mark = (((before & ~t.mask) ^ t.value) >>> 0);
+      if (!explain) return CONTINUE;
       return { kind: 'continue', effect: `mark ${hex(before)} -> ${hex(env.mark)}` };
     }
     case 'CONNMARK': {
@@ -40,14 +55,17 @@ export function applyTarget(t: TargetSpec | undefined, env: NfEnv): TargetOutcom
       const ctBefore = ct.mark >>> 0;
       if (t.mode === 'set') {
         ct.mark = ((ctBefore & ~t.mask) ^ t.value) >>> 0;
+        if (!explain) return CONTINUE;
         return { kind: 'continue', effect: `ctmark ${hex(ctBefore)} -> ${hex(ct.mark)}` };
       }
       if (t.mode === 'save') {
         ct.mark = ((ctBefore & ~t.ctmask) ^ (env.mark & t.nfmask)) >>> 0;
+        if (!explain) return CONTINUE;
         return { kind: 'continue', effect: `save-mark: ctmark ${hex(ctBefore)} -> ${hex(ct.mark)}` };
       }
       const before = env.mark >>> 0;
       env.mark = ((before & ~t.nfmask) ^ (ctBefore & t.ctmask)) >>> 0;
+      if (!explain) return CONTINUE;
       return { kind: 'continue', effect: `restore-mark: mark ${hex(before)} -> ${hex(env.mark)}` };
     }
     case 'DNAT':
