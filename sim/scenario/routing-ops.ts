@@ -10,7 +10,7 @@ import { fibLookup } from '../net/routing/fib-lookup.js';
 import { inetSelectAddr, sourceFor } from '../net/routing/select-addr.js';
 import { addrType } from '../net/routing/addr-type.js';
 import { isLocalAddress, type RoutingState } from '../net/routing/state.js';
-import { validateSource } from '../net/routing/validate-source.js';
+import { validateSourceCached } from '../net/routing/validate-source.js';
 import { formatRuleLine, describeRoute } from '../parsers/iproute2/format.js';
 import { tableName } from '../parsers/iproute2/names.js';
 
@@ -27,10 +27,13 @@ export function makeRoutingOps(holder: RoutingHolder, ns: { readonly sysctl: NsS
     lookup: (q) => fibLookup(holder.state, q),
     sourceFor: (dst: IPv4, r: Extract<FibResult, { ok: true }>) => sourceFor(holder.state, r, dst, r.nexthop ? { routeLocalnet: localnet(r.nexthop.dev) } : {}),
     selectAddr: (dev, dst) => inetSelectAddr(holder.state, dev, dst, 'global', { routeLocalnet: localnet(dev) }),
-    validateSource: (q) => {
-      const i = ns.ifaces.get(q.iif);
-      const eff = i ? effectiveSysctl(ns, i) : ns.sysctl.all;
-      return validateSource(holder.state, { src: q.src, dst: q.dst, iif: q.iif, ...(q.oif !== undefined ? { oif: q.oif } : {}), mark: q.mark, tos: q.tos, rpFilter: eff.rp_filter, srcValidMark: eff.src_valid_mark === 1, acceptLocal: eff.accept_local === 1 });
+    validateSource: (src, dst, iif, oif, mark, tos) => {
+      const i = ns.ifaces.get(iif);
+      const a = ns.sysctl.all;
+      const rp = (i ? Math.max(a.rp_filter, i.sysctl.rp_filter) : a.rp_filter) as 0 | 1 | 2;
+      const svm = i ? (a.src_valid_mark | i.sysctl.src_valid_mark) === 1 : a.src_valid_mark === 1;
+      const al = i ? (a.accept_local | i.sysctl.accept_local) === 1 : a.accept_local === 1;
+      return validateSourceCached(holder.state, src, dst, iif, oif, mark, tos, rp, svm, al);
     },
     addrType: (ip, dev) => addrType(holder.state, ip, dev),
     isLocal: (ip) => isLocalAddress(holder.state, ip),

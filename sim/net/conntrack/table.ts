@@ -6,7 +6,8 @@
 
 import type { CtState, CtTuple, CtDirection } from '../netfilter/api.js';
 import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
-import { invert, tupleKey, formatTuple } from './tuple.js';
+import { invert, formatTuple } from './tuple.js';
+import { TupleMap } from '../tuple-map.js';
 
 export const TCP_CT_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE'] as const;
 export type TcpCtState = (typeof TCP_CT_STATES)[number];
@@ -46,24 +47,27 @@ export interface CtLookup {
   readonly isNew: boolean;
 }
 
+interface CtHit {
+  readonly entry: CtEntry;
+  readonly dir: CtDirection;
+}
+
 export class ConntrackTable {
-  private byTuple = new Map<string, { entry: CtEntry; dir: CtDirection }>();
+  private byTuple = new TupleMap<CtHit>();
+  /** Confirmed entries in insertion order. */
+  private confirmed = new Set<CtEntry>();
   private nextId = 1;
 
   get size(): number {
-    let n = 0;
-    for (const v of this.byTuple.values()) if (v.dir === 'ORIGINAL') n++;
-    return n;
+    return this.confirmed.size;
   }
 
   entries(): CtEntry[] {
-    const out: CtEntry[] = [];
-    for (const v of this.byTuple.values()) if (v.dir === 'ORIGINAL') out.push(v.entry);
-    return out;
+    return [...this.confirmed];
   }
 
-  find(t: CtTuple, now: number): { entry: CtEntry; dir: CtDirection } | undefined {
-    const hit = this.byTuple.get(tupleKey(t));
+  find(t: CtTuple, now: number): CtHit | undefined {
+    const hit = this.byTuple.get(t.proto, t.src, t.sport, t.dst, t.dport);
     if (!hit) return undefined;
     if (hit.entry.expiresAt <= now) {
       this.remove(hit.entry);
@@ -126,14 +130,20 @@ export class ConntrackTable {
     if (entry.confirmed) return true;
     if (this.find(entry.orig, now) || this.find(entry.reply, now)) return false;
     entry.confirmed = true;
-    this.byTuple.set(tupleKey(entry.orig), { entry, dir: 'ORIGINAL' });
-    this.byTuple.set(tupleKey(entry.reply), { entry, dir: 'REPLY' });
+    const o = entry.orig;
+    const r = entry.reply;
+    this.byTuple.set(o.proto, o.src, o.sport, o.dst, o.dport, { entry, dir: 'ORIGINAL' });
+    this.byTuple.set(r.proto, r.src, r.sport, r.dst, r.dport, { entry, dir: 'REPLY' });
+    this.confirmed.add(entry);
     return true;
   }
 
   remove(entry: CtEntry): void {
-    this.byTuple.delete(tupleKey(entry.orig));
-    this.byTuple.delete(tupleKey(entry.reply));
+    const o = entry.orig;
+    const r = entry.reply;
+    if (this.byTuple.get(o.proto, o.src, o.sport, o.dst, o.dport)?.entry === entry) this.byTuple.delete(o.proto, o.src, o.sport, o.dst, o.dport);
+    if (this.byTuple.get(r.proto, r.src, r.sport, r.dst, r.dport)?.entry === entry) this.byTuple.delete(r.proto, r.src, r.sport, r.dst, r.dport);
+    this.confirmed.delete(entry);
     entry.confirmed = false;
   }
 
@@ -158,6 +168,7 @@ export class ConntrackTable {
 
   clear(): void {
     this.byTuple.clear();
+    this.confirmed.clear();
   }
 }
 

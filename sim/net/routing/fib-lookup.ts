@@ -235,29 +235,76 @@ export function fibLookupDetailed(s: RoutingState, q: FibQuery, opts: FibLookupO
   return { result: { ok: false, reason: 'no-route' }, steps };
 }
 
-/** fib_lookup: the route (or the refusal) for a flow. */
 /**
- * Results per routing state (an immutable value): the same query gets the same answer until the
- * state is replaced. Only selectors rules can use go into the key; ports and protocol only when
- * some rule looks at them.
+ * fib_lookup: the route (or the refusal) for a flow.
+ *
+ * Results are kept per routing state (an immutable value): the same query gets the same answer
+ * until the state is replaced. Only selectors rules can use go into the key; ports and protocol
+ * only when some rule looks at them. The key is numeric (destination, then source and source
+ * port) so a hit allocates nothing.
  */
-const resultCache = new WeakMap<RoutingState, { readonly ports: boolean; readonly results: Map<string, FibResult> }>();
+interface CachedFib {
+  readonly iif: string;
+  readonly oif: string | undefined;
+  readonly mark: number;
+  readonly tos: number;
+  readonly proto: number;
+  readonly dport: number;
+  readonly result: FibResult;
+}
+
+class FibCache {
+  readonly ports: boolean;
+  private readonly byDst = new Map<number, Map<number, CachedFib[]>>();
+  private size = 0;
+  constructor(ports: boolean) {
+    this.ports = ports;
+  }
+  private inner(q: FibQuery): number {
+    const src = (q.src ?? 0) >>> 0;
+    return this.ports ? src * 65536 + (q.sport ?? 0) : src;
+  }
+  get(q: FibQuery): FibResult | undefined {
+    const l = this.byDst.get(q.dst)?.get(this.inner(q));
+    if (!l) return undefined;
+    const tos = q.tos ?? 0;
+    for (let i = 0; i < l.length; i++) {
+      const e = l[i] as CachedFib;
+      if (e.iif !== q.iif || e.oif !== q.oif || e.mark !== q.mark || e.tos !== tos) continue;
+      if (this.ports && (e.proto !== (q.proto ?? 0) || e.dport !== (q.dport ?? 0))) continue;
+      return e.result;
+    }
+    return undefined;
+  }
+  set(q: FibQuery, result: FibResult): void {
+    if (this.size >= CACHE_LIMIT) {
+      this.byDst.clear();
+      this.size = 0;
+    }
+    let m = this.byDst.get(q.dst);
+    if (!m) { m = new Map(); this.byDst.set(q.dst, m); }
+    const k = this.inner(q);
+    let l = m.get(k);
+    if (!l) { l = []; m.set(k, l); }
+    l.push({ iif: q.iif, oif: q.oif, mark: q.mark, tos: q.tos ?? 0, proto: this.ports ? (q.proto ?? 0) : 0, dport: this.ports ? (q.dport ?? 0) : 0, result });
+    this.size++;
+  }
+}
+
+const resultCache = new WeakMap<RoutingState, FibCache>();
 const CACHE_LIMIT = 4096;
 
 export function fibLookup(s: RoutingState, q: FibQuery, opts: FibLookupOptions = {}): FibResult {
   if (opts.chooser || opts.minScope) return fibLookupDetailed(s, q, opts).result;
   let c = resultCache.get(s);
   if (!c) {
-    c = { ports: s.rules.some((r) => r.ipproto !== undefined || r.sport !== undefined || r.dport !== undefined), results: new Map() };
+    c = new FibCache(s.rules.some((r) => r.ipproto !== undefined || r.sport !== undefined || r.dport !== undefined));
     resultCache.set(s, c);
   }
-  const key = `${q.dst}|${q.src ?? 0}|${q.iif}|${q.oif ?? ''}|${q.mark}|${q.tos ?? 0}${c.ports ? `|${q.proto ?? 0}|${q.sport ?? 0}|${q.dport ?? 0}` : ''}`;
-  let r = c.results.get(key);
+  let r = c.get(q);
   if (r === undefined) {
     r = fibLookupDetailed(s, q, opts).result;
-    if (c.results.size >= CACHE_LIMIT) c.results.clear();
-    c.results.set(key, r);
+    c.set(q, r);
   }
   return r;
 }
-

@@ -85,6 +85,51 @@ export function validateSource(s: RoutingState, q: ValidateSourceInput): Validat
   return { ok: true, reason: r === 2 ? `rp_filter=2 (loose): ${src} is reachable via ${via}` : `rp_filter=0: route back to ${src} via ${via}` };
 }
 
+interface CachedValidation {
+  readonly iif: string;
+  readonly oif: string | undefined;
+  readonly mark: number;
+  readonly tos: number | undefined;
+  readonly rpFilter: number;
+  readonly flags: number;
+  readonly result: ValidateSourceResult;
+}
+
+/** Answers per routing state (an immutable value), keyed by source then destination. */
+const validations = new WeakMap<RoutingState, Map<number, Map<number, CachedValidation[]>>>();
+const VALIDATION_LIMIT = 4096;
+const validationSizes = new WeakMap<RoutingState, number>();
+
+/**
+ * validateSource, remembered for the routing state it was asked of (the answer depends on nothing
+ * else). Positional so that a hit builds no query object.
+ */
+export function validateSourceCached(s: RoutingState, src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number | undefined, rpFilter: 0 | 1 | 2, srcValidMark: boolean, acceptLocal: boolean): ValidateSourceResult {
+  let bySrc = validations.get(s);
+  if (!bySrc) { bySrc = new Map(); validations.set(s, bySrc); validationSizes.set(s, 0); }
+  const flags = (srcValidMark ? 1 : 0) | (acceptLocal ? 2 : 0);
+  let byDst = bySrc.get(src);
+  const l = byDst?.get(dst);
+  if (l) {
+    for (let i = 0; i < l.length; i++) {
+      const e = l[i] as CachedValidation;
+      if (e.iif === iif && e.oif === oif && e.mark === mark && e.tos === tos && e.rpFilter === rpFilter && e.flags === flags) return e.result;
+    }
+  }
+  const q: { -readonly [K in keyof ValidateSourceInput]: ValidateSourceInput[K] } = { src, dst, iif, mark, rpFilter, srcValidMark, acceptLocal };
+  if (oif !== undefined) q.oif = oif;
+  if (tos !== undefined) q.tos = tos;
+  const result = validateSource(s, q);
+  const size = validationSizes.get(s) ?? 0;
+  if (size >= VALIDATION_LIMIT) { bySrc.clear(); validationSizes.set(s, 0); byDst = undefined; }
+  if (!byDst) { byDst = new Map(); bySrc.set(src, byDst); }
+  let list = byDst.get(dst);
+  if (!list) { list = []; byDst.set(dst, list); }
+  list.push({ iif, oif, mark, tos, rpFilter, flags, result });
+  validationSizes.set(s, (validationSizes.get(s) ?? 0) + 1);
+  return result;
+}
+
 export type MartianResult =
   | { readonly ok: true; readonly broadcast: boolean }
   | { readonly ok: false; readonly kind: 'martian-source' | 'martian-destination'; readonly reason: string };

@@ -6,6 +6,7 @@
 
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Timer } from '../../core/scheduler.js';
+import { TupleMap } from '../tuple-map.js';
 
 export const TCP_STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'] as const;
 export type TcpState = (typeof TCP_STATES)[number];
@@ -62,7 +63,9 @@ export interface Sock {
 }
 
 export class SocketTable {
-  private established = new Map<string, Sock>();
+  private established = new TupleMap<Sock>();
+  /** Hashed sockets in the order they were hashed. */
+  private hashed = new Set<Sock>();
   private listeners: Sock[] = [];
   private nextId = 1;
   private readonly nsName: string;
@@ -105,20 +108,32 @@ export class SocketTable {
   /** Hash a connected (or connecting) socket by its 4-tuple. */
   hash(s: Sock): void {
     if (!s.remote) throw new Error('hash: socket has no remote');
-    this.established.set(key(s.proto, s.local, s.remote), s);
+    const p = protoNum(s.proto);
+    const old = this.established.get(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port);
+    if (old) this.hashed.delete(old);
+    this.established.set(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s);
+    this.hashed.add(s);
   }
 
   unhash(s: Sock): void {
     if (s.remote) {
-      const k = key(s.proto, s.local, s.remote);
-      if (this.established.get(k) === s) this.established.delete(k);
+      const p = protoNum(s.proto);
+      if (this.established.get(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port) === s) {
+        this.established.delete(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port);
+        this.hashed.delete(s);
+      }
     }
-    this.listeners = this.listeners.filter((l) => l !== s);
+    if (this.listeners.includes(s)) this.listeners = this.listeners.filter((l) => l !== s);
   }
 
   /** __inet_lookup_established: exact match of the packet's tuple (packet src = socket remote). */
   lookupEstablished(proto: 'tcp' | 'udp', src: Endpoint, dst: Endpoint): Sock | undefined {
-    return this.established.get(key(proto, dst, src));
+    return this.established.get(protoNum(proto), dst.ip, dst.port, src.ip, src.port);
+  }
+
+  /** lookupEstablished without endpoint objects: the packet's source and destination. */
+  lookupEstablished4(proto: 'tcp' | 'udp', srcIp: IPv4, sport: number, dstIp: IPv4, dport: number): Sock | undefined {
+    return this.established.get(protoNum(proto), dstIp, dport, srcIp, sport);
   }
 
   /** __inet_lookup_listener: best-scored listener for dst; wildcard binds lose to exact ones. */
@@ -141,7 +156,7 @@ export class SocketTable {
   }
 
   portInUse(proto: 'tcp' | 'udp', ip: IPv4, port: number): boolean {
-    for (const s of this.established.values()) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
+    for (const s of this.hashed) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
     for (const s of this.listeners) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4 || ip === ANY_IPV4)) return true;
     return false;
   }
@@ -152,11 +167,11 @@ export class SocketTable {
   }
 
   tupleInUse(proto: 'tcp' | 'udp', local: Endpoint, remote: Endpoint): boolean {
-    return this.established.has(key(proto, local, remote));
+    return this.established.has(protoNum(proto), local.ip, local.port, remote.ip, remote.port);
   }
 
   all(): Sock[] {
-    return [...this.listeners, ...this.established.values()];
+    return [...this.listeners, ...this.hashed];
   }
 }
 
@@ -164,8 +179,8 @@ function proto(s: Sock): 'tcp' | 'udp' {
   return s.proto;
 }
 
-function key(p: string, local: Endpoint, remote: Endpoint): string {
-  return `${p}|${local.ip}|${local.port}|${remote.ip}|${remote.port}`;
+function protoNum(p: 'tcp' | 'udp'): number {
+  return p === 'tcp' ? 6 : 17;
 }
 
 export function formatEndpoint(e: Endpoint): string {

@@ -20,7 +20,8 @@ export interface RoutingOps {
   /** inet_select_addr(dev, dst, RT_SCOPE_UNIVERSE), including the fallback to other devices (MASQUERADE). */
   selectAddr(dev: string, dst: IPv4): IPv4 | undefined;
   /** fib_validate_source for a received packet (rp_filter, accept_local, src_valid_mark). */
-  validateSource(q: { readonly src: IPv4; readonly dst: IPv4; readonly iif: string; readonly oif?: string; readonly mark: number; readonly tos: number }): { readonly ok: boolean; readonly reason: string };
+  /** fib_validate_source for a received packet; oif is the forward route's device (absent for local delivery). */
+  validateSource(src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number): { readonly ok: boolean; readonly reason: string };
   addrType(ip: IPv4, dev?: string): AddrType;
   isLocal(ip: IPv4): boolean;
   /** Text forms for the trace. */

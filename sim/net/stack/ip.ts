@@ -10,7 +10,6 @@ import type { Disposition, RouteInfo } from '../../trace/events.js';
 import type { FibQuery, FibResult } from '../routing/api.js';
 import type { RejectWith } from '../netfilter/api.js';
 import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
-import { effectiveSysctl } from '../../model/netns.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
@@ -119,11 +118,6 @@ function outputLookup(h: Host, skb: Skb, oif: string | undefined): FibResult {
   return h.routing.lookup(q);
 }
 
-function portsOf(p: Ipv4Packet): { sport?: number; dport?: number } {
-  const l = p.l4;
-  return l.kind === 'tcp' || l.kind === 'udp' ? { sport: l.sport, dport: l.dport } : {};
-}
-
 function outputRouteFailed(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: false }>): void {
   const d: Disposition = r.reason === 'no-route' ? 'NO_ROUTE' : r.reason === 'blackhole' ? 'BLACKHOLE' : r.reason === 'unreachable' ? 'UNREACHABLE' : 'PROHIBIT';
   end(w, h, skb, d, `output route lookup failed: ${r.reason}`);
@@ -167,7 +161,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
   // ip_rcv_finish: early demux attaches an established (or connecting) socket before routing.
   if (!skb.loopback && h.sysctl.tcp_early_demux && skb.pkt.l4.kind === 'tcp' && !skb.sk) {
     const l = skb.pkt.l4;
-    const sk = h.sockets.lookupEstablished('tcp', { ip: skb.pkt.src, port: l.sport }, { ip: skb.pkt.dst, port: l.dport });
+    const sk = h.sockets.lookupEstablished4('tcp', skb.pkt.src, l.sport, skb.pkt.dst, l.dport);
     if (sk) {
       skb.sk = sk;
       if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'early_demux', ok: true, detail: `tcp_v4_early_demux found ${sk.describe()} and attached it to the packet` });
@@ -180,14 +174,17 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
   const iface = h.ifaces.get(dev);
   // ip_route_input_slow: martian sources and destinations.
   const p = skb.pkt;
-  const eff = iface ? effectiveSysctl(h, iface) : undefined;
-  const martian = martianReason(p, eff?.route_localnet === 1, dev);
+  const routeLocalnet = iface ? (h.sysctl.all.route_localnet | iface.sysctl.route_localnet) === 1 : false;
+  const martian = martianReason(p, routeLocalnet, dev);
   if (martian) {
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'martian', ok: false, detail: martian });
     end(w, h, skb, 'MARTIAN', martian);
     return;
   }
-  const r = h.routing.lookup({ dst: p.dst, src: p.src, iif: dev, mark: skb.mark, tos: p.tos, proto: p.proto, ...portsOf(p) });
+  const l4 = p.l4;
+  const r = h.routing.lookup(l4.kind === 'tcp' || l4.kind === 'udp'
+    ? { dst: p.dst, src: p.src, iif: dev, mark: skb.mark, tos: p.tos, proto: p.proto, sport: l4.sport, dport: l4.dport }
+    : { dst: p.dst, src: p.src, iif: dev, mark: skb.mark, tos: p.tos, proto: p.proto });
   if (w.rec.enabled) w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(p, skb.id, skb.mark), route: routeInfo(h, 'input', r) });
   if (!r.ok) {
     inputRouteFailed(w, h, skb, r);
@@ -199,7 +196,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     return;
   }
   if (r.type === 'local' || r.type === 'unicast') {
-    const v = h.routing.validateSource({ src: p.src, dst: p.dst, iif: dev, ...(r.type === 'unicast' && r.nexthop ? { oif: r.nexthop.dev } : {}), mark: skb.mark, tos: p.tos });
+    const v = h.routing.validateSource(p.src, p.dst, dev, r.type === 'unicast' && r.nexthop ? r.nexthop.dev : undefined, skb.mark, p.tos);
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'rp_filter', ok: v.ok, detail: v.reason });
     if (!v.ok) { end(w, h, skb, 'RP_FILTER', v.reason); return; }
   }

@@ -214,7 +214,7 @@ function listenerRcv(w: World, h: Host, ls: Sock, skb: Skb): void {
   if (l.kind !== 'tcp') return;
   if (l.flags & TCP.RST) return;
   if ((l.flags & TCP.SYN) && !(l.flags & TCP.ACK)) {
-    const existing = h.sockets.lookupEstablished('tcp', { ip: p.src, port: l.sport }, { ip: p.dst, port: l.dport });
+    const existing = h.sockets.lookupEstablished4('tcp', p.src, l.sport, p.dst, l.dport);
     if (existing) { established(w, h, existing, skb); return; }
     const child = h.sockets.create('tcp', ls.owner, { ip: p.dst, port: l.dport }, ls.events, { transparent: ls.transparent });
     child.remote = { ip: p.src, port: l.sport };
