@@ -6,11 +6,10 @@ export interface Timer {
   readonly at: number;
 }
 
-interface Item {
-  readonly at: number;
-  readonly order: number;
-  readonly run: () => void;
-  readonly timer: Timer;
+/** A queued action; it is also the Timer its scheduler hands out. */
+class Item implements Timer {
+  cancelled = false;
+  constructor(readonly at: number, readonly order: number, readonly run: () => void) {}
 }
 
 export class Scheduler {
@@ -19,9 +18,9 @@ export class Scheduler {
   now = 0; // µs
 
   at(time: number, run: () => void): Timer {
-    const timer: Timer = { cancelled: false, at: time };
-    this.push({ at: Math.max(time, this.now), order: this.order++, run, timer });
-    return timer;
+    const item = new Item(Math.max(time, this.now), this.order++, run);
+    this.push(item);
+    return item;
   }
 
   after(delayUs: number, run: () => void): Timer {
@@ -39,7 +38,7 @@ export class Scheduler {
       const top = this.heap[0] as Item;
       if (top.at > until) break;
       this.pop();
-      if (top.timer.cancelled) continue;
+      if (top.cancelled) continue;
       this.now = top.at;
       top.run();
       if (++steps > maxSteps) throw new Error(`scheduler: more than ${maxSteps} actions (a loop?)`);
@@ -48,37 +47,40 @@ export class Scheduler {
     return steps;
   }
 
-  private less(a: Item, b: Item): boolean {
-    return a.at < b.at || (a.at === b.at && a.order < b.order);
-  }
-
   private push(item: Item): void {
     const h = this.heap;
     h.push(item);
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(h[i] as Item, h[p] as Item)) break;
-      [h[i], h[p]] = [h[p] as Item, h[i] as Item];
+      const parent = h[p] as Item;
+      if (!less(item, parent)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = item;
   }
 
   private pop(): void {
     const h = this.heap;
     const last = h.pop() as Item;
-    if (h.length === 0) return;
-    h[0] = last;
+    const n = h.length;
+    if (n === 0) return;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l] as Item, h[m] as Item)) m = l;
-      if (r < h.length && this.less(h[r] as Item, h[m] as Item)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m] as Item, h[i] as Item];
+      let m = l;
+      if (r < n && less(h[r] as Item, h[l] as Item)) m = r;
+      if (!less(h[m] as Item, last)) break;
+      h[i] = h[m] as Item;
       i = m;
     }
+    h[i] = last;
   }
+}
+
+function less(a: Item, b: Item): boolean {
+  return a.at < b.at || (a.at === b.at && a.order < b.order);
 }

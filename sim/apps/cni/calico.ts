@@ -13,7 +13,7 @@ import type { World } from '../../net/stack/world.js';
 import type { DelegatedVerdict, NfEnv } from '../../net/netfilter/api.js';
 import { addInterface, newHostSetup, runIpText, type HostSetup } from '../../scenario/build.js';
 import { CALICO, tunnelAddress } from './plan.js';
-import { checkPacket, explainText, type NetpolIndex } from '../netpol/index.js';
+import { checkPacket, explainText, type NetpolIndex, type NetpolVerdict } from '../netpol/index.js';
 import type { Protocol } from '../../model/k8s/protocol.js';
 import { parseIptablesCommands } from '../../parsers/iptables-save/index.js';
 
@@ -89,18 +89,36 @@ export function installPolicyChain(node: CniNode, placement: 'before-kube-forwar
  * the source as it is at this point (after DNAT, before SNAT); traffic not toward a local pod
  * goes back to FORWARD (RETURN).
  */
+const RETURN_QUIET: DelegatedVerdict = Object.freeze({ verdict: 'RETURN', effect: '' });
+const ACCEPT_QUIET: DelegatedVerdict = Object.freeze({ verdict: 'ACCEPT', effect: '' });
+const DROP_QUIET: DelegatedVerdict = Object.freeze({ verdict: 'DROP', effect: '' });
+
 export function policyDelegate(node: CniNode, podsByVeth: ReadonlyMap<string, CniPod>, index: () => NetpolIndex | undefined, nodeAddresses: readonly IPv4[]) {
+  // Verdicts per policy index (a value replaced whenever policies or pods change), by source,
+  // destination pod, port and protocol.
+  const verdicts = new WeakMap<NetpolIndex, Map<string, NetpolVerdict>>();
   return (env: NfEnv): DelegatedVerdict | undefined => {
+    const explain = env.explain !== false;
     const out = env.outIface;
     const pod = out !== undefined ? podsByVeth.get(out) : undefined;
-    if (!pod) return { verdict: 'RETURN', effect: 'not toward a local workload: back to FORWARD' };
-    if (env.ct && (env.ct.state === 'ESTABLISHED' || env.ct.state === 'RELATED')) return { verdict: 'ACCEPT', effect: `to ${pod.namespace}/${pod.name}: ${env.ct.state} connection, accepted` };
+    if (!pod) return explain ? { verdict: 'RETURN', effect: 'not toward a local workload: back to FORWARD' } : RETURN_QUIET;
+    const ct = env.ct;
+    if (ct && (ct.state === 'ESTABLISHED' || ct.state === 'RELATED')) return explain ? { verdict: 'ACCEPT', effect: `to ${pod.namespace}/${pod.name}: ${ct.state} connection, accepted` } : ACCEPT_QUIET;
     const ix = index();
-    if (!ix) return { verdict: 'ACCEPT', effect: `to ${pod.namespace}/${pod.name}: NetworkPolicy is off (--no-policy): accepted` };
+    if (!ix) return explain ? { verdict: 'ACCEPT', effect: `to ${pod.namespace}/${pod.name}: NetworkPolicy is off (--no-policy): accepted` } : ACCEPT_QUIET;
     const p = env.packet;
     const protocol: Protocol | undefined = p.proto === 6 ? 'TCP' : p.proto === 17 ? 'UDP' : p.proto === 132 ? 'SCTP' : undefined;
-    if (!protocol || p.dport === undefined) return { verdict: 'ACCEPT', effect: `to ${pod.namespace}/${pod.name}: not TCP/UDP/SCTP, NetworkPolicy does not apply (Calico allows it)` };
-    const v = checkPacket(ix, { srcIp: p.src, dstPod: `${pod.namespace}/${pod.name}`, port: p.dport, protocol, nodeAddresses });
+    if (!protocol || p.dport === undefined) return explain ? { verdict: 'ACCEPT', effect: `to ${pod.namespace}/${pod.name}: not TCP/UDP/SCTP, NetworkPolicy does not apply (Calico allows it)` } : ACCEPT_QUIET;
+    const dstPod = `${pod.namespace}/${pod.name}`;
+    let byKey = verdicts.get(ix);
+    if (!byKey) { byKey = new Map(); verdicts.set(ix, byKey); }
+    const key = `${p.src}|${dstPod}|${p.dport}|${protocol}`;
+    let v = byKey.get(key);
+    if (!v) {
+      v = checkPacket(ix, { srcIp: p.src, dstPod, port: p.dport, protocol, nodeAddresses });
+      byKey.set(key, v);
+    }
+    if (!explain) return v.allowed ? ACCEPT_QUIET : DROP_QUIET;
     const text = explainText(ix, v).split('\n').join(' | ');
     return { verdict: v.allowed ? 'ACCEPT' : 'DROP', effect: `NetworkPolicy at ${node.name} for ${pod.namespace}/${pod.name}: ${text}` };
   };

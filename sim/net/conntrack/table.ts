@@ -6,7 +6,7 @@
 
 import type { CtState, CtTuple, CtDirection } from '../netfilter/api.js';
 import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
-import { invert, formatTuple } from './tuple.js';
+import { invert, formatTuple, tupleOf } from './tuple.js';
 import { TupleMap } from '../tuple-map.js';
 
 export const TCP_CT_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE'] as const;
@@ -47,7 +47,7 @@ export interface CtLookup {
   readonly isNew: boolean;
 }
 
-interface CtHit {
+export interface CtHit {
   readonly entry: CtEntry;
   readonly dir: CtDirection;
 }
@@ -74,6 +74,32 @@ export class ConntrackTable {
       return undefined;
     }
     return hit;
+  }
+
+  /** find() for a packet, without building its tuple (TCP, UDP and protocols without ports). */
+  findPacket(p: Ipv4Packet, now: number): CtHit | undefined {
+    const l = p.l4;
+    let hit: CtHit | undefined;
+    if (l.kind === 'tcp' || l.kind === 'udp') hit = this.byTuple.get(p.proto, p.src, l.sport, p.dst, l.dport);
+    else if (l.kind === 'other') hit = this.byTuple.get(p.proto, p.src, 0, p.dst, 0);
+    else {
+      const t = tupleOf(p);
+      return t ? this.find(t, now) : undefined;
+    }
+    if (!hit) return undefined;
+    if (hit.entry.expiresAt <= now) {
+      this.remove(hit.entry);
+      return undefined;
+    }
+    return hit;
+  }
+
+  /** The conntrack state of a packet of a known connection (classify's answer for a hit). */
+  stateOf(hit: CtHit, p: Ipv4Packet): CtState {
+    const { entry, dir } = hit;
+    if (p.l4.kind === 'tcp' && !tcpTransitionValid(entry, dir, p.l4.flags)) return 'INVALID';
+    if (dir === 'REPLY') return 'ESTABLISHED';
+    return entry.seenReply ? 'ESTABLISHED' : 'NEW';
   }
 
   /** Is this tuple in use as some connection's reply tuple (nf_nat_used_tuple)? */

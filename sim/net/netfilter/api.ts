@@ -102,6 +102,8 @@ export interface NfEnv {
    * a jump to it asks this, and undefined means "walk the chain's rules as usual".
    */
   readonly delegate?: (chain: string) => DelegatedVerdict | undefined;
+  /** False when nothing is recorded: delegates may then leave their effect text empty. */
+  readonly explain?: boolean;
 }
 
 export interface DelegatedVerdict {

@@ -20,8 +20,29 @@ const TYPE_NAME: Readonly<Record<Route['type'], AddrType>> = {
   blackhole: 'BLACKHOLE', unreachable: 'UNREACHABLE', prohibit: 'PROHIBIT', throw: 'THROW', nat: 'NAT',
 };
 
+/** Answers per routing state (an immutable value): address -> device limit ('' for none) -> type. */
+const cache = new WeakMap<RoutingState, Map<number, Map<string, AddrType>>>();
+
 export function addrType(s: RoutingState, ip: IPv4 | number, limitDev?: string): AddrType {
   const a = ip >>> 0;
+  let byAddr = cache.get(s);
+  if (!byAddr) { byAddr = new Map(); cache.set(s, byAddr); }
+  let byDev = byAddr.get(a);
+  if (!byDev) {
+    if (byAddr.size >= 4096) byAddr.clear();
+    byDev = new Map();
+    byAddr.set(a, byDev);
+  }
+  const dev = limitDev ?? '';
+  let t = byDev.get(dev);
+  if (t === undefined) {
+    t = addrTypeUncached(s, a, limitDev);
+    byDev.set(dev, t);
+  }
+  return t;
+}
+
+function addrTypeUncached(s: RoutingState, a: number, limitDev: string | undefined): AddrType {
   if (a >>> 24 === 0 || a === 0xffffffff) return 'BROADCAST';
   if (a >>> 28 === 0xe) return 'MULTICAST';
   const routes = s.customRules ? tableRoutes(s, RT_TABLE.local) : [...tableRoutes(s, RT_TABLE.local), ...tableRoutes(s, RT_TABLE.main)];

@@ -129,11 +129,18 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
   if (!seg) return;
   // A learning switch: it remembers the member each source MAC came from, sends a unicast frame
   // only there, and floods broadcasts and frames for MACs it has not seen.
-  seg.fdb.set(frame.src, `${h.name}|${iface.name}`);
+  const members = seg.members;
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i] as (typeof members)[number];
+    if (m.host === h.name && m.iface === iface.name) {
+      if (seg.fdb.get(frame.src) !== m) seg.fdb.set(frame.src, m);
+      break;
+    }
+  }
   const learnt = frame.dst === BROADCAST_MAC ? undefined : seg.fdb.get(frame.dst);
-  for (const m of seg.members) {
+  for (const m of members) {
     if (m.host === h.name && m.iface === iface.name) continue;
-    if (learnt !== undefined && learnt !== `${m.host}|${m.iface}`) continue;
+    if (learnt !== undefined && learnt !== m) continue;
     const oh = w.hosts.get(m.host);
     const oi = oh?.ifaces.get(m.iface);
     if (!oh || !oi || !oi.up) continue;

@@ -8,7 +8,7 @@ import type { IPv4 } from '../../core/ip.js';
 import type { CtTuple, Hook, NatRange } from '../netfilter/api.js';
 import type { CtEntry } from '../conntrack/table.js';
 import { invert } from '../conntrack/tuple.js';
-import type { Ipv4Packet } from '../packet.js';
+import { IPPROTO, type Ipv4Packet } from '../packet.js';
 import type { Host } from './host.js';
 import type { World } from './world.js';
 
@@ -75,9 +75,12 @@ export function setupNat(w: World, h: Host, ct: CtEntry, manip: Manip, range: Na
 export function applyNat(p: Ipv4Packet, ct: CtEntry, dir: 'ORIGINAL' | 'REPLY', hook: Hook): Ipv4Packet {
   const m = manipOf(hook);
   if (dir === 'ORIGINAL') {
-    const target = invert(ct.reply); // what the original-direction packet must look like after NAT
-    if (m === 'dst' && ct.dstNat) return rewrite(p, 'dst', target.dst, target.dport);
-    if (m === 'src' && ct.srcNat) return rewrite(p, 'src', target.src, target.sport);
+    // What the original-direction packet must look like after NAT: the inverted reply tuple
+    // (for ICMP echo the id stays in sport; invert() only flips the type in dport).
+    const r = ct.reply;
+    const icmp = r.proto === IPPROTO.ICMP;
+    if (m === 'dst' && ct.dstNat) return rewrite(p, 'dst', r.src, icmp ? (r.dport === 0 ? 1 : 0) : r.sport);
+    if (m === 'src' && ct.srcNat) return rewrite(p, 'src', r.dst, icmp ? r.sport : r.dport);
     return p;
   }
   // Reply direction: restore what the original sender expects.

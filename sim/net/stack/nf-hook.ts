@@ -202,6 +202,16 @@ function conntrackIn(w: World, h: Host, skb: Skb): HookOutcome | undefined {
     // Looped back through lo, or re-entering: the entry travels with the packet.
     return undefined;
   }
+  const hit = h.conntrack.findPacket(skb.pkt, w.now);
+  if (hit) {
+    const state = h.conntrack.stateOf(hit, skb.pkt);
+    skb.ct = hit.entry;
+    skb.ctDir = hit.dir;
+    skb.ctState = state;
+    h.conntrack.update(hit.entry, hit.dir, skb.pkt, w.now);
+    if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: state === 'INVALID' ? 'invalid' : 'found', entry: ctInfo(skb) });
+    return undefined;
+  }
   const t = tupleOf(skb.pkt);
   if (!t) {
     // ICMP error: RELATED to the connection of the quoted packet.
@@ -384,6 +394,7 @@ class Env implements NfEnv {
   packet: NfPacketView = NO_PACKET;
   mark = 0;
   notrack = false;
+  explain = true;
   chooser!: NfEnv['chooser'];
   private h!: Host;
   private skb!: Skb;
@@ -408,6 +419,7 @@ class Env implements NfEnv {
     this.ctValue = undefined;
     this.notrack = skb.notrack;
     this.chooser = w.chooser;
+    this.explain = w.rec.enabled;
   }
   /** conntrack's view, built when a match first asks. */
   get ct(): NfConntrack | undefined {
@@ -425,26 +437,27 @@ class Env implements NfEnv {
     return this.h.routing.addrType(ip, dev);
   }
   socketLookup(o: { readonly nowildcard: boolean }): SocketLookupResult {
-    return socketLookup(this.h, this.skb, o.nowildcard);
+    return socketLookup(this.h, this.skb, o.nowildcard, this.explain);
   }
 }
 
 const NO_PACKET: NfPacketView = { src: 0 as IPv4, dst: 0 as IPv4, proto: 0, length: 0, ttl: 0, tos: 0, fragment: false };
 
+const NO_SOCKET: SocketLookupResult = Object.freeze({ found: false, transparent: false, mark: 0 });
+
 /** xt_socket's lookup (socket_match): established first, then a listener; wildcard listeners only with --nowildcard. */
-function socketLookup(h: Host, skb: Skb, nowildcard: boolean): SocketLookupResult {
+function socketLookup(h: Host, skb: Skb, nowildcard: boolean, explain: boolean): SocketLookupResult {
   const p = skb.pkt;
-  const pp = ports(p);
-  const none: SocketLookupResult = { found: false, transparent: false, mark: 0 };
-  if (!pp || (p.proto !== 6 && p.proto !== 17)) return none;
-  const proto = p.proto === 6 ? 'tcp' : 'udp';
-  const src = { ip: p.src, port: pp.sport };
-  let dst = { ip: p.dst, port: pp.dport };
+  const l = p.l4;
+  if (l.kind !== 'tcp' && l.kind !== 'udp') return NO_SOCKET;
+  const proto = l.kind;
   // The reply of an SNATed connection is looked up with the local end's pre-SNAT address
   // (socket_match, IPS_SRC_NAT_DONE branch): mangle PREROUTING runs before un-SNAT.
-  if (skb.ct && skb.ctDir === 'REPLY' && skb.ct.srcNat) dst = { ip: skb.ct.orig.src, port: skb.ct.orig.sport };
-  const est = h.sockets.lookupEstablished(proto, src, dst);
-  const sk = est ?? h.sockets.lookupListener(proto, dst, skb.iif, { includeWildcard: nowildcard });
-  if (!sk) return none;
-  return { found: true, transparent: sk.transparent, mark: sk.mark, description: sk.describe() };
+  const snatReply = skb.ct && skb.ctDir === 'REPLY' && skb.ct.srcNat;
+  const dstIp = snatReply ? (skb.ct as CtEntry).orig.src : p.dst;
+  const dport = snatReply ? (skb.ct as CtEntry).orig.sport : l.dport;
+  const est = h.sockets.lookupEstablished4(proto, p.src, l.sport, dstIp, dport);
+  const sk = est ?? h.sockets.lookupListener(proto, { ip: dstIp, port: dport }, skb.iif, { includeWildcard: nowildcard });
+  if (!sk) return NO_SOCKET;
+  return explain ? { found: true, transparent: sk.transparent, mark: sk.mark, description: sk.describe() } : { found: true, transparent: sk.transparent, mark: sk.mark };
 }

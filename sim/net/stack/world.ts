@@ -8,12 +8,17 @@ import type { Recorder } from '../../trace/recorder.js';
 import type { TraceEventInput } from '../../trace/events.js';
 import type { Host } from './host.js';
 
+export interface SegmentMember {
+  readonly host: string;
+  readonly iface: string;
+}
+
 export interface Segment {
   readonly name: string;
   readonly latencyUs: number;
-  readonly members: { readonly host: string; readonly iface: string }[];
-  /** The switch's forwarding database: source MAC -> "host|iface" it was seen on. */
-  readonly fdb: Map<string, string>;
+  readonly members: SegmentMember[];
+  /** The switch's forwarding database: source MAC -> the member it was seen on. */
+  readonly fdb: Map<string, SegmentMember>;
 }
 
 export interface WorldOptions {

@@ -4,11 +4,19 @@
 // exactly probability/2^31; nth mode keeps a per-rule counter starting at every-1-packet).
 
 import type { SocketMatch, StatisticMatch } from '../rule-types.js';
-import { hex, result, type MatchCtx, type MatchResult } from './context.js';
+import { hex, MATCH, NO_MATCH, result, type MatchCtx, type MatchResult } from './context.js';
+
+const NOWILDCARD = Object.freeze({ nowildcard: true });
+const WILDCARD = Object.freeze({ nowildcard: false });
 
 export function evalSocket(m: SocketMatch, ctx: MatchCtx): MatchResult {
   const env = ctx.env;
-  const s = env.socketLookup({ nowildcard: m.nowildcard });
+  const s = env.socketLookup(m.nowildcard ? NOWILDCARD : WILDCARD);
+  if (env.explain === false) {
+    if (!s.found) return NO_MATCH;
+    if (m.restoreSkmark && (s.transparent || !m.transparent)) env.mark = s.mark >>> 0;
+    return !m.transparent || s.transparent ? MATCH : NO_MATCH;
+  }
   const what = s.description ?? (s.found ? 'a socket' : 'no socket');
   if (!s.found) return { matched: false, effect: `socket lookup: ${what}` };
   const effects = [`socket: ${what}`];
