@@ -24,7 +24,9 @@ function iss(w: World): number {
   return w.rng.int(1, 0x7fffffff);
 }
 
-function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = { bytes: 0 }, seq?: number): Ipv4Packet {
+const NO_PAYLOAD = Object.freeze({ bytes: 0 });
+
+function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = NO_PAYLOAD, seq?: number): Ipv4Packet {
   const remote = sk.remote as Endpoint;
   return {
     version: 4, src: sk.local.ip, dst: remote.ip, proto: IPPROTO.TCP, ttl: 64, id: 0, tos: 0,
@@ -33,8 +35,10 @@ function segment(sk: Sock, flags: number, payload: { text?: string; bytes: numbe
   };
 }
 
-function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string): void {
-  ipLocalOut(w, h, { ...pkt, id: h.ipId++ }, { by: sk.owner, why, sk });
+/** Sends a segment; `why` (for the trace) is only worked out when the trace is recorded. */
+function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string | (() => string)): void {
+  (pkt as { id: number }).id = h.ipId++;
+  ipLocalOut(w, h, pkt, { by: sk.owner, why: w.rec.enabled ? (typeof why === 'string' ? why : why()) : '', sk });
 }
 
 /**
@@ -92,7 +96,7 @@ export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, e
 
 function sendSyn(w: World, h: Host, sk: Sock): void {
   const k = sk.retrans;
-  xmit(w, h, sk, segment(sk, TCP.SYN, { bytes: 0 }, sk.iss), k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`);
+  xmit(w, h, sk, segment(sk, TCP.SYN, { bytes: 0 }, sk.iss), () => (k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`));
   sk.timer = w.sched.after(synTimeoutUs(h, k), () => {
     if (sk.state !== 'SYN_SENT') return;
     if (sk.retrans >= h.sysctl.tcp_syn_retries) {
@@ -106,7 +110,7 @@ function sendSyn(w: World, h: Host, sk: Sock): void {
 
 function sendSynAck(w: World, h: Host, child: Sock): void {
   const k = child.retrans;
-  xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, { bytes: 0 }, child.iss), k === 0 ? 'SYN-ACK' : `SYN-ACK retransmission #${k}`);
+  xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, { bytes: 0 }, child.iss), () => (k === 0 ? 'SYN-ACK' : `SYN-ACK retransmission #${k}`));
   child.timer = w.sched.after(INITIAL_RTO_US * 2 ** k, () => {
     if (child.state !== 'SYN_RECV') return;
     if (child.retrans >= h.sysctl.tcp_synack_retries) {
@@ -135,7 +139,7 @@ export function tcpSend(w: World, h: Host, sk: Sock, text: string, bytes = text.
   let first = true;
   while (left > 0) {
     const n = Math.min(left, MSS);
-    xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), `${sk.owner} sends ${n} bytes`);
+    xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), () => `${sk.owner} sends ${n} bytes`);
     sk.sndNxt = (sk.sndNxt + n) >>> 0;
     left -= n;
     first = false;
@@ -149,13 +153,13 @@ export function tcpClose(w: World, h: Host, sk: Sock): void {
     case 'ESTABLISHED':
     case 'SYN_RECV':
       sk.state = 'FIN_WAIT1';
-      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), `${sk.owner} closes: FIN`);
+      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), () => `${sk.owner} closes: FIN`);
       sk.sndNxt = (sk.sndNxt + 1) >>> 0;
       sk.finSent = true;
       return;
     case 'CLOSE_WAIT':
       sk.state = 'LAST_ACK';
-      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), `${sk.owner} closes: FIN`);
+      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), () => `${sk.owner} closes: FIN`);
       sk.sndNxt = (sk.sndNxt + 1) >>> 0;
       sk.finSent = true;
       return;
