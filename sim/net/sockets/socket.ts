@@ -35,11 +35,11 @@ export interface Sock {
   readonly proto: 'tcp' | 'udp';
   readonly owner: string; // application name, e.g. "haproxy", "nginx", "curl", "kube-proxy"
   local: Endpoint; // ip 0.0.0.0 = wildcard
-  remote?: Endpoint;
+  remote?: Endpoint | undefined;
   state: TcpState;
   transparent: boolean;
   mark: number; // SO_MARK
-  bindDev?: string;
+  bindDev?: string | undefined;
   events: SocketEvents;
   // TCP sequence state
   iss: number;
@@ -48,9 +48,9 @@ export interface Sock {
   rcvNxt: number;
   /** SYN / SYN-ACK retransmissions done so far. */
   retrans: number;
-  timer?: Timer;
+  timer?: Timer | undefined;
   /** For a child created from a listener (request sock and after accept). */
-  parent?: Sock;
+  parent?: Sock | undefined;
   /** Text received and not yet delivered (kept for the app). */
   received: number;
   /** Sent our FIN. */
@@ -81,22 +81,25 @@ export class SocketTable {
       proto,
       owner,
       local,
+      remote: undefined,
       state: 'CLOSED',
       transparent: opts.transparent ?? false,
       mark: opts.mark ?? 0,
+      bindDev: opts.bindDev,
       events,
       iss: 0,
       sndNxt: 0,
       sndUna: 0,
       rcvNxt: 0,
       retrans: 0,
+      timer: undefined,
+      parent: undefined,
       received: 0,
       finSent: false,
       pendingSend: [],
       closeAfterSend: false,
       describe: () => describeSock(s),
     };
-    if (opts.bindDev !== undefined) s.bindDev = opts.bindDev;
     return s;
   }
 

@@ -8,7 +8,7 @@
 import type { Iface } from '../../model/netns.js';
 import { BROADCAST_MAC, type EthFrame, type Mac } from '../packet.js';
 import type { Host } from './host.js';
-import { summarize, type Skb } from './skb.js';
+import { newSkb, summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
 import { runHook, type HookOutcome } from './nf-hook.js';
 
@@ -41,7 +41,7 @@ export function bridgeRcv(w: World, h: Host, port: Iface, frame: EthFrame, id: n
   for (const t of targets) {
     if (t.name === port.name) continue;
     if (frame.ip && brNetfilter(h)) {
-      const skb: Skb = { pkt: frame.ip, id, mark: 0, notrack: false, local: false, loopback: false, hops: 0, iif: br.name };
+      const skb = newSkb(frame.ip, id, 0, false, br.name);
       const verdict = bridgedHooks(w, h, br, port, t, skb);
       if (!verdict.ok) {
         if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, id, skb.mark), disposition: verdict.disposition, reason: `bridged ${port.name} -> ${t.name}: ${verdict.reason}`, ...(verdict.rule ? { rule: verdict.rule, loc: verdict.rule.loc } : {}) });

@@ -11,7 +11,7 @@ import type { FibQuery, FibResult } from '../routing/api.js';
 import type { RejectWith } from '../netfilter/api.js';
 import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
 import type { Host } from './host.js';
-import { summarize, type Skb } from './skb.js';
+import { newSkb, summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
 import { runHook, type HookOutcome } from './nf-hook.js';
 import { neighOutput, vxlanRcv, ipipRcv } from './l2.js';
@@ -80,9 +80,9 @@ function reject(w: World, h: Host, skb: Skb, how: RejectWith): void {
 // ---------------------------------------------------------------- locally generated
 
 export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOptions): void {
-  const skb: Skb = { pkt, id: o.id ?? w.newPacketId(), mark: o.mark ?? o.sk?.mark ?? 0, notrack: false, local: true, loopback: false, hops: 0 };
+  const skb = newSkb(pkt, o.id ?? w.newPacketId(), o.mark ?? o.sk?.mark ?? 0, true);
   if (o.sk) skb.sk = o.sk;
-  if (o.attach) Object.assign(skb, o.attach);
+  if (o.attach) { skb.ct = o.attach.ct; skb.ctDir = o.attach.ctDir; skb.ctState = o.attach.ctState; }
   const oif = o.oif ?? o.sk?.bindDev;
   let r = outputLookup(h, skb, oif);
   if (r.ok && skb.pkt.src === 0) {
@@ -150,7 +150,7 @@ function postRouting(w: World, h: Host, skb: Skb, out: string, r: Extract<FibRes
 // ---------------------------------------------------------------- received
 
 export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: number, looped?: Skb): void {
-  const skb: Skb = looped ?? { pkt, id, mark: 0, notrack: false, local: false, loopback: false, hops: 0 };
+  const skb = looped ?? newSkb(pkt, id, 0, false);
   skb.iif = dev;
   if (!looped) {
     // A packet entering a namespace carries nothing from the previous one (skb_scrub_packet).

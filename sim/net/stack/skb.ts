@@ -15,14 +15,14 @@ export interface Skb {
   pkt: Ipv4Packet;
   readonly id: number; // trace packet id
   mark: number;
-  iif?: string;
-  oif?: string;
-  ct?: CtEntry;
-  ctDir?: CtDirection;
-  ctState?: CtState;
+  iif?: string | undefined;
+  oif?: string | undefined;
+  ct?: CtEntry | undefined;
+  ctDir?: CtDirection | undefined;
+  ctState?: CtState | undefined;
   notrack: boolean;
-  sk?: Sock;
-  route?: Extract<FibResult, { ok: true }>;
+  sk?: Sock | undefined;
+  route?: Extract<FibResult, { ok: true }> | undefined;
   /** Set when the packet was generated on this host (ip_local_out). */
   local: boolean;
   /** Looped back through `lo`: keeps its route (no second lookup). */
@@ -30,8 +30,31 @@ export interface Skb {
   /** Hop counter guarding against forwarding loops between namespaces. */
   hops: number;
   /** The packet as netfilter matches see it, cached for `viewOf`. */
-  view?: NfPacketView;
-  viewOf?: Ipv4Packet;
+  view?: NfPacketView | undefined;
+  viewOf?: Ipv4Packet | undefined;
+}
+
+/** An Skb with every field present from the start, so all of them share one shape. */
+export function newSkb(pkt: Ipv4Packet, id: number, mark: number, local: boolean, iif?: string): Skb {
+  return new SkBuff(pkt, id, mark, local, iif);
+}
+
+class SkBuff implements Skb {
+  iif: string | undefined;
+  oif: string | undefined = undefined;
+  ct: CtEntry | undefined = undefined;
+  ctDir: CtDirection | undefined = undefined;
+  ctState: CtState | undefined = undefined;
+  notrack = false;
+  sk: Sock | undefined = undefined;
+  route: Extract<FibResult, { ok: true }> | undefined = undefined;
+  loopback = false;
+  hops = 0;
+  view: NfPacketView | undefined = undefined;
+  viewOf: Ipv4Packet | undefined = undefined;
+  constructor(public pkt: Ipv4Packet, readonly id: number, public mark: number, public local: boolean, iif: string | undefined) {
+    this.iif = iif;
+  }
 }
 
 const ICMP_TEXT: Readonly<Record<string, string>> = {
