@@ -62,8 +62,9 @@ export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyS
     settleMs: Math.max(0, ...checks.map((c) => Math.max(c.inter, c.fastinter ?? 0, c.downinter ?? 0) * (c.fall + 1))),
     status: (b, s) => balancers.get(b)?.status(s),
   };
-  const note = (action: string, message: string, loc?: SourceLocation, flow?: string): void => {
-    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'haproxy', action, message, ...(loc ? { loc } : {}), ...(flow ? { flow } : {}) });
+  // What HAProxy would log; the message is only worked out when the trace is recorded.
+  const note = (action: string, message: string | (() => string), loc?: SourceLocation, flow?: string): void => {
+    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'haproxy', action, message: typeof message === 'string' ? message : message(), ...(loc ? { loc } : {}), ...(flow ? { flow } : {}) });
   };
   for (const be of model.backends) {
     const b = createBalancer(be);
@@ -81,21 +82,23 @@ export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyS
   return rt;
 }
 
-function listenFrontend(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, note: (a: string, m: string, l?: SourceLocation, f?: string) => void): void {
+type Note = (action: string, message: string | (() => string), loc?: SourceLocation, flow?: string) => void;
+
+function listenFrontend(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, note: Note): void {
   for (const bind of fe.binds) {
     for (const a of bind.addresses) {
-      if (a.family === 'unix' || a.family === 'ipv6') { note('unsupported', `bind ${a.text}: only IPv4 binds are simulated`, bind.directive.loc); continue; }
+      if (a.family === 'unix' || a.family === 'ipv6') { note('unsupported', () => `bind ${a.text}: only IPv4 binds are simulated`, bind.directive.loc); continue; }
       const ip = a.host !== undefined && a.host !== '' && a.host !== '*' ? parseIPv4(a.host) : ANY_IPV4;
-      if (ip === undefined) { note('unsupported', `bind ${a.text}: address not simulated`, bind.directive.loc); continue; }
+      if (ip === undefined) { note('unsupported', () => `bind ${a.text}: address not simulated`, bind.directive.loc); continue; }
       for (let port = a.portLow; port <= a.portHigh; port++) {
         const ls = tcpListen(h, 'haproxy', { ip, port }, { onAccept: (_l, client) => accept(w, h, fe, model, balancers, rt, client, note) }, { transparent: bind.transparent });
-        if (typeof ls === 'string') { rt.errors.push(`${fe.name}: cannot bind ${a.text}: ${ls}`); note('bind-error', `[ALERT] Starting frontend ${fe.name}: cannot bind socket (${ls}) for [${a.text}]`, bind.directive.loc); }
+        if (typeof ls === 'string') { rt.errors.push(`${fe.name}: cannot bind ${a.text}: ${ls}`); note('bind-error', () => `[ALERT] Starting frontend ${fe.name}: cannot bind socket (${ls}) for [${a.text}]`, bind.directive.loc); }
       }
     }
   }
 }
 
-function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, client: Sock, note: (a: string, m: string, l?: SourceLocation, f?: string) => void): void {
+function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, client: Sock, note: Note): void {
   const remote = client.remote as { ip: IPv4; port: number };
   const clientText = `${formatIPv4(remote.ip)}:${remote.port}`;
   const flow = `haproxy#${client.id}`;
@@ -104,7 +107,7 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
   const be = beName !== undefined ? model.backends.find((b) => b.name === beName) : undefined;
   const bal = be ? balancers.get(be.name) : undefined;
   if (!be || !bal) {
-    note('no-backend', `${fe.name}: ${'unsupported' in sel ? sel.unsupported : sel.why}; closing ${clientText}`, fe.section.header.loc, flow);
+    note('no-backend', () => `${fe.name}: ${'unsupported' in sel ? sel.unsupported : sel.why}; closing ${clientText}`, fe.section.header.loc, flow);
     tcpClose(w, h, client);
     return;
   }
@@ -126,18 +129,18 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
     },
     onError: () => { clientOpen = false; if (server) tcpAbort(w, h, server, 'client aborted'); },
   };
-  note('accept', `${fe.name} accepted ${clientText} -> ${formatIPv4(client.local.ip)}:${client.local.port}`, undefined, flow);
+  note('accept', () => `${fe.name} accepted ${clientText} -> ${formatIPv4(client.local.ip)}:${client.local.port}`, undefined, flow);
 
   const attempt = (avoid?: string, same?: ServerModel): void => {
     if (!clientOpen) return;
     const srv = same ?? bal.pick(undefined, { srcIp: formatIPv4(remote.ip), ...(avoid !== undefined ? { avoid } : {}) });
     if (!srv) {
-      note('no-server', `backend ${be.name} has no server available; closing ${clientText}`, be.section.header.loc, flow);
+      note('no-server', () => `backend ${be.name} has no server available; closing ${clientText}`, be.section.header.loc, flow);
       tcpClose(w, h, client);
       return;
     }
     const ip = parseIPv4(srv.addr);
-    if (ip === undefined) { note('unsupported', `server ${srv.name} ${srv.addr}: only IPv4 server addresses are simulated`, srv.directive.loc, flow); tcpClose(w, h, client); return; }
+    if (ip === undefined) { note('unsupported', () => `server ${srv.name} ${srv.addr}: only IPv4 server addresses are simulated`, srv.directive.loc, flow); tcpClose(w, h, client); return; }
     // A server without a port gets the port the client connected to; `+N`/`-N` offsets it.
     const port = srv.port === undefined ? client.local.port : srv.port.offset ? client.local.port + srv.port.value : srv.port.value;
     const src = srv.source;
@@ -151,25 +154,25 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
     const choice = { at: w.now, frontend: fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? formatIPv4(bind.ip) : 'kernel-chosen' };
     rt.choices.push(choice);
     rt.byClient.set(clientText, choice);
-    note('connect', `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flow);
+    note('connect', () => `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flow);
     const fail = (kind: 'timeout' | 'error', why: string): void => {
       if (connectTimer) connectTimer.cancelled = true;
       bal.release(srv.name);
       const d = nextAttempt(be, state, { kind, at: w.now / 1000, server: srv.name, serverRunning: bal.status(srv.name) !== 'down', activeServers: bal.usableServers().length });
       state = d.state;
       if (d.kind === 'give-up') {
-        note('give-up', `${be.name}/${srv.name}: ${why}; ${d.why} — termination ${d.termination}, closing the client connection`, be.section.header.loc, flow);
+        note('give-up', () => `${be.name}/${srv.name}: ${why}; ${d.why} — termination ${d.termination}, closing the client connection`, be.section.header.loc, flow);
         if (clientOpen) tcpClose(w, h, client);
         return;
       }
-      note('retry', `${be.name}/${srv.name}: ${why}; ${d.why}`, be.redispatch.directive?.loc ?? be.section.header.loc, flow);
+      note('retry', () => `${be.name}/${srv.name}: ${why}; ${d.why}`, be.redispatch.directive?.loc ?? be.section.header.loc, flow);
       w.sched.after(d.delayMs * 1000, () => attempt(d.target.kind === 'redispatch' ? d.target.avoid : undefined, d.target.kind === 'same' ? srv : undefined));
     };
     const sk = tcpConnect(w, h, 'haproxy', { ip, port }, {
       onConnected: (s) => {
         if (connectTimer) connectTimer.cancelled = true;
         serverOpen = true;
-        note('connected', `${be.name}/${srv.name}: connected ${s.describe()}`, undefined, flow);
+        note('connected', () => `${be.name}/${srv.name}: connected ${s.describe()}`, undefined, flow);
         if (srv.sendProxy !== 'none') {
           const hdr = proxyV1Header({ srcAddr: formatIPv4(remote.ip), srcPort: remote.port, dstAddr: formatIPv4(client.local.ip), dstPort: client.local.port });
           tcpSend(w, h, s, hdr, srv.sendProxy === 'v2' ? 28 : hdr.length);
@@ -204,7 +207,7 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
 }
 
 /** Health checks (src/check.c): a TCP connect (or HTTP request) every `inter`, rise/fall counting. */
-function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer, note: (a: string, m: string, l?: SourceLocation, f?: string) => void): void {
+function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer, note: Note): void {
   const checked = be.servers.filter((s) => s.check);
   const mininter = Math.min(...checked.map((s) => s.check?.inter ?? 2000));
   checked.forEach((srv, pos) => {
@@ -215,7 +218,7 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer, note: (
       const target = checkTarget(srv);
       const ip = parseIPv4(target.addr);
       const port = target.port;
-      if (ip === undefined || port === undefined) { note('unsupported', `check of ${be.name}/${srv.name}: needs an IPv4 address and a port`, srv.directive.loc); return; }
+      if (ip === undefined || port === undefined) { note('unsupported', () => `check of ${be.name}/${srv.name}: needs an IPv4 address and a port`, srv.directive.loc); return; }
       const src = checkSource(srv);
       const bindIp = src.addr !== undefined ? parseIPv4(src.addr) : undefined;
       let done = false;
@@ -226,7 +229,7 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer, note: (
         hs = step.state;
         if (step.transition) {
           bal.setStatus(srv.name, hs.up ? 'up' : 'down');
-          note('health', `Server ${be.name}/${srv.name} is ${hs.up ? 'UP' : 'DOWN'}, reason: ${why}`, srv.directive.loc);
+          note('health', () => `Server ${be.name}/${srv.name} is ${hs.up ? 'UP' : 'DOWN'}, reason: ${why}`, srv.directive.loc);
         }
         w.sched.after(nextCheckDelay(c, hs) * 1000, run);
       };

@@ -28,7 +28,10 @@ export function errorLogTime(ms: number, tzOffsetMinutes = 0): string {
   return `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
 }
 
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/;
+
 export function escapeLogValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   let r = '';
   for (const ch of v) {
     const c = ch.codePointAt(0) as number;
@@ -40,12 +43,34 @@ export function escapeLogValue(v: string): string {
   return r;
 }
 
+/** A log_format split once into literal text (even indexes) and variable names (odd indexes). */
+const compiled = new Map<string, readonly string[]>();
+function compile(format: string): readonly string[] {
+  let parts = compiled.get(format);
+  if (!parts) {
+    const out: string[] = [];
+    const re = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
+    let last = 0;
+    for (let m = re.exec(format); m; m = re.exec(format)) {
+      out.push(format.slice(last, m.index), (m[1] ?? m[2]) as string);
+      last = m.index + m[0].length;
+    }
+    out.push(format.slice(last));
+    parts = out;
+    compiled.set(format, parts);
+  }
+  return parts;
+}
+
 /** Expands a log_format string with the given variables ($name or ${name}). */
 export function expandLogFormat(format: string, vars: (name: string) => string | undefined): string {
-  return format.replace(/\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_m, a: string | undefined, b: string | undefined) => {
-    const v = vars((a ?? b) as string);
-    return v === undefined || v === '' ? '-' : escapeLogValue(v);
-  });
+  const parts = compile(format);
+  let r = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = vars(parts[i] as string);
+    r += (v === undefined || v === '' ? '-' : escapeLogValue(v)) + (parts[i + 1] as string);
+  }
+  return r;
 }
 
 export interface ErrorLogContext {
