@@ -28,10 +28,16 @@ export function errorLogTime(ms: number, tzOffsetMinutes = 0): string {
   return `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
 }
 
-const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/;
+function needsEscape(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
 
 export function escapeLogValue(v: string): string {
-  if (!NEEDS_ESCAPE.test(v)) return v;
+  if (!needsEscape(v)) return v;
   let r = '';
   for (const ch of v) {
     const c = ch.codePointAt(0) as number;
