@@ -4,33 +4,39 @@
 
 import type { Table } from '../net/netfilter/api.js';
 import { getTable, allRules, type Ruleset } from '../net/netfilter/ruleset.js';
-import { builtinChain, runTable } from '../net/netfilter/run-table.js';
+import { builtinChain, chainsByName, runChain, runTable } from '../net/netfilter/run-table.js';
 import type { NetfilterOps } from '../net/stack/host.js';
 import { HOOKS, type Hook } from '../net/netfilter/api.js';
 import type { NfChain } from '../net/netfilter/ruleset.js';
 
 export function makeNetfilterOps(ruleset: Ruleset): NetfilterOps {
-  // The ruleset is an immutable value (a change makes a new one and new ops): which tables exist
-  // and which built-in chains hold no rule are known once.
+  // The ruleset is an immutable value (a change makes a new one and new ops): which tables exist,
+  // their built-in chains, and which of those hold no rule are known once.
   const tables = new Set<Table>(ruleset.tables.map((t) => t.name));
-  const policyOnly = new Map<string, NfChain>();
+  const chains = new Map<Table, Map<Hook, NfChain>>();
+  const byName = new Map<Table, ReadonlyMap<string, NfChain>>();
+  for (const t of ruleset.tables) if (!byName.has(t.name)) byName.set(t.name, chainsByName(t));
+  const policyOnly = new Map<Table, Map<Hook, NfChain>>();
   for (const t of tables) {
+    const all = new Map<Hook, NfChain>();
+    const empty = new Map<Hook, NfChain>();
     for (const hook of HOOKS) {
       const c = builtinChain(ruleset, t, hook);
-      if (c && c.rules.length === 0) policyOnly.set(`${t}/${hook}`, c);
+      if (!c) continue;
+      all.set(hook, c);
+      if (c.rules.length === 0) empty.set(hook, c);
     }
-  }
-  const byHook = new Map<Table, Map<Hook, NfChain>>();
-  for (const [k, c] of policyOnly) {
-    const [t, hook] = k.split('/') as [Table, Hook];
-    let m = byHook.get(t);
-    if (!m) { m = new Map(); byHook.set(t, m); }
-    m.set(hook, c);
+    chains.set(t, all);
+    policyOnly.set(t, empty);
   }
   return {
     has: (t: Table) => tables.has(t),
-    run: (t, hook, env, opts) => runTable(ruleset, t, hook, env, opts),
-    policyOnly: (t, hook) => byHook.get(t)?.get(hook),
+    run: (t, hook, env, opts) => {
+      const c = chains.get(t)?.get(hook);
+      const names = byName.get(t);
+      return c && names ? runChain(names, t, c, env, opts) : runTable(ruleset, t, hook, env, opts);
+    },
+    policyOnly: (t, hook) => policyOnly.get(t)?.get(hook),
   };
 }
 

@@ -90,7 +90,17 @@ export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv,
   return walk(chains, base, table, env, steps);
 }
 
-function walk(chains: Map<string, NfChain>, base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
+/** Every chain of a table by name (built once per table). */
+export function chainsByName(t: NfTable): ReadonlyMap<string, NfChain> {
+  return indexOf(t).chains;
+}
+
+/** runTable for a built-in chain already found, with its table's chains by name (chainsByName). */
+export function runChain(chains: ReadonlyMap<string, NfChain>, table: Table, base: NfChain, env: NfEnv, opts: RunTableOptions = {}): TableResult {
+  return walk(chains, base, table, env, opts.steps === false ? undefined : []);
+}
+
+function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
   const explain = steps !== undefined;
   const stack: Frame[] = [];
   let cur = new Frame(base, 0);
