@@ -95,8 +95,8 @@ async function run(args: readonly string[], io: Io): Promise<number> {
         process.once('SIGTERM', done);
         if (a.flags.duration !== undefined) void sleep(Number(a.flags.duration) * 1000).then(done);
       });
-      const { bytes } = await h.stop();
-      io.stdout.write(`${String(a.flags.out)}: ${bytes} bytes\n`);
+      const { bytes, dropped } = await h.stop();
+      io.stdout.write(`${String(a.flags.out)}: ${bytes} bytes${dropped > 0 ? ` (tcpdump: ${dropped} packets dropped by the kernel)` : ''}\n`);
       return 0;
     }
     case 'down': {

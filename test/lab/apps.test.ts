@@ -68,6 +68,6 @@ describe('probe helpers', () => {
   });
   it('captures `any` as Linux cooked v2', () => {
     expect(tcpdumpArgv('any', '/f.pcap')).toEqual(['tcpdump', '-i', 'any', '-y', 'LINUX_SLL2', '-U', '-n', '-Z', 'root', '-s', '262144', '-w', '/f.pcap']);
-    expect(tcpdumpArgv('eth0', '/f.pcap', 5)).not.toContain('LINUX_SLL2');
+    expect(tcpdumpArgv('eth0', '/f.pcap', { count: 5 })).not.toContain('LINUX_SLL2');
   });
 });
