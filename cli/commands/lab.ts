@@ -9,13 +9,14 @@ import { startCapture } from '../../lab/capture.js';
 import { recordCaptures } from '../../lab/record.js';
 import { environmentProblem, sleep, teardownAll } from '../../lab/runtime.js';
 import { verify, type LabSimulator, type VerifyRow } from '../../lab/verify.js';
+import type { LabTracer } from '../../lab/hop-report.js';
 
 const USAGE = `usage:
   hoplab lab up <dir> [--step N | --variant V] [--no-policy] [--policy-placement before-kube-forward|after-kube-forward] [--verbose]
   hoplab lab probe --from <host> --to <ip[:port]> [--tries N] [--timeout S] [--json]
   hoplab lab capture <host> [<iface>|any] --out <file.pcap> [--duration S] [--count N]
   hoplab lab down
-  hoplab lab verify <dir> [--tries N] [--no-policy]
+  hoplab lab verify <dir> [--tries N] [--no-policy | --policy-only] [--no-hops] [--json]
   hoplab lab record <dir> --out <dir> [--tries N] [--no-policy]
 
 Builds a scenario in hoplab-* network namespaces with real haproxy, nginx and iptables (root, Linux).`;
@@ -37,8 +38,9 @@ function formatProbe(r: ProbeResult): string {
   return `step ${r.step}: ${r.from} -> ${r.to}\n${lines.join('\n')}\n  ok ${s.ok}, timeout ${s.timeout}, reset ${s.reset}, refused ${s.refused}\n`;
 }
 
-async function loadSimulator(): Promise<LabSimulator | undefined> {
-  return (await import('../lab-simulator.js')).labSimulator;
+async function loadSimulator(): Promise<{ simulate: LabSimulator; trace: LabTracer } | undefined> {
+  const m = await import('../lab-simulator.js');
+  return { simulate: m.labSimulator, trace: m.labTracer };
 }
 
 async function run(args: readonly string[], io: Io): Promise<number> {
@@ -106,9 +108,11 @@ async function run(args: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     case 'verify': {
-      const a = parseArgs(rest, { tries: { type: 'number' }, 'no-policy': { type: 'boolean' }, 'policy-only': { type: 'boolean' }, json: { type: 'boolean' } });
+      const a = parseArgs(rest, { tries: { type: 'number' }, 'no-policy': { type: 'boolean' }, 'policy-only': { type: 'boolean' }, 'no-hops': { type: 'boolean' }, json: { type: 'boolean' } });
       const dir = a.positional[0];
       if (dir === undefined) throw new UsageError('lab verify takes a scenario folder');
+      const problemHops = a.flags['no-hops'] ? undefined : environmentProblem(['tcpdump']);
+      if (problemHops) { io.stderr.write(`hoplab lab verify: ${problemHops} (the divergent hop needs tcpdump; --no-hops goes without)\n`); return 1; }
       const sim = await loadSimulator();
       if (!sim) { io.stderr.write('hoplab lab verify: the simulator is not available; nothing to compare the kernel with\n'); return 1; }
       const release = guardSignals(io);
@@ -118,11 +122,11 @@ async function run(args: readonly string[], io: Io): Promise<number> {
         const rows: (VerifyRow & { policy: boolean })[] = [];
         for (const policy of policies) {
           const log = a.flags['json'] ? undefined : (s: string) => io.stdout.write(`${policy ? '[policy]    ' : '[no policy] '}${s}\n`);
-          const r = await verify(dir, sim, { ...(a.flags.tries !== undefined ? { tries: a.flags.tries as number } : {}), policy, ...(log ? { log } : {}) });
+          const r = await verify(dir, sim.simulate, { ...(a.flags.tries !== undefined ? { tries: a.flags.tries as number } : {}), policy, ...(log ? { log } : {}), ...(a.flags['no-hops'] ? {} : { tracer: sim.trace }) });
           rows.push(...r.map((x) => ({ ...x, policy })));
         }
         const bad = rows.filter((r) => !r.agree).length;
-        if (a.flags['json']) io.stdout.write(`${JSON.stringify({ agree: rows.length - bad, differ: bad, rows: rows.map((r) => ({ target: r.target, policy: r.policy, from: r.from, to: r.to, agree: r.agree, differences: r.differences, kernel: r.kernel, simulated: r.simulated })) }, null, 2)}\n`);
+        if (a.flags['json']) io.stdout.write(`${JSON.stringify({ agree: rows.length - bad, differ: bad, rows: rows.map((r) => ({ target: r.target, policy: r.policy, from: r.from, to: r.to, agree: r.agree, differences: r.differences, ...(r.firstDivergentHop !== undefined ? { firstDivergentHop: r.firstDivergentHop } : {}), ...(r.hops ? { hops: r.hops } : {}), kernel: r.kernel, simulated: r.simulated })) }, null, 2)}\n`);
         else io.stdout.write(`${rows.length - bad} agree, ${bad} differ\n`);
         return bad === 0 ? 0 : 1;
       } finally { release(); }
