@@ -55,11 +55,11 @@ export interface NfPacketView {
   readonly src: IPv4;
   readonly dst: IPv4;
   readonly proto: number; // IPPROTO_*
-  readonly sport?: number;
-  readonly dport?: number;
-  readonly tcpFlags?: number; // wire bits, sim/net/packet.ts TCP
-  readonly icmpType?: number;
-  readonly icmpCode?: number;
+  readonly sport?: number | undefined;
+  readonly dport?: number | undefined;
+  readonly tcpFlags?: number | undefined; // wire bits, sim/net/packet.ts TCP
+  readonly icmpType?: number | undefined;
+  readonly icmpCode?: number | undefined;
   readonly length: number; // IP total length
   readonly ttl: number;
   readonly tos: number;

@@ -75,9 +75,11 @@ function applyPolicy(base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | 
   return { verdict: p === 'ACCEPT' ? ACCEPT : DROP, steps };
 }
 
-class Frame {
-  constructor(readonly chain: NfChain, public pos: number) {}
-}
+// The walk's return stack and match context, shared by every walk: a walk never starts another
+// (matches, targets and delegates do not run tables), so they are reset, not reallocated.
+const chainStack: NfChain[] = [];
+const posStack: number[] = [];
+const CTX: { env: NfEnv; rule: NfRule; index: number } = { env: undefined as unknown as NfEnv, rule: undefined as unknown as NfRule, index: 0 };
 
 export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv, opts: RunTableOptions = {}): TableResult {
   let t: NfTable | undefined;
@@ -102,22 +104,25 @@ export function runChain(chains: ReadonlyMap<string, NfChain>, table: Table, bas
 
 function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
   const explain = steps !== undefined;
-  const stack: Frame[] = [];
-  let cur = new Frame(base, 0);
+  let sp = 0;
+  let chain = base;
+  let pos = 0;
   let visits = 0;
-  const ctx: { env: NfEnv; rule: NfRule; index: number } = { env, rule: base.rules[0] as NfRule, index: 0 };
+  const ctx = CTX;
+  ctx.env = env;
   let effects: string[] | undefined;
 
   for (;;) {
-    const rule = cur.chain.rules[cur.pos];
+    const rule = chain.rules[pos];
     if (!rule) {
       // End of a user chain: back to the caller; end of the built-in chain: its policy.
-      const f = stack.pop();
-      if (!f) return applyPolicy(base, table, env, steps);
-      cur = f;
+      if (sp === 0) return applyPolicy(base, table, env, steps);
+      sp--;
+      chain = chainStack[sp] as NfChain;
+      pos = posStack[sp] as number;
       continue;
     }
-    cur.pos += 1;
+    pos += 1;
     if (++visits > MAX_VISITS) {
       steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: 'rule walk did not end (jump loop); treated as DROP' });
       return steps ? { verdict: DROP, steps } : DROP_RESULT;
@@ -161,7 +166,7 @@ function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table,
         steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: `jump to ${next ? 'built-in' : 'undeclared'} chain ${outcome.chain}` });
         continue;
       }
-      if (!outcome.goto && stack.length >= MAX_DEPTH) {
+      if (!outcome.goto && sp >= MAX_DEPTH) {
         steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: `jump depth over ${MAX_DEPTH} (jump loop); treated as DROP` });
         return steps ? { verdict: DROP, steps } : DROP_RESULT;
       }
@@ -186,14 +191,20 @@ function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table,
       case 'verdict':
         return { verdict: outcome.verdict, decidedBy: steps ? describeRule(rule) : rule, steps: steps ?? NO_STEPS };
       case 'return': {
-        const f = stack.pop();
-        if (!f) return applyPolicy(base, table, env, steps);
-        cur = f;
+        if (sp === 0) return applyPolicy(base, table, env, steps);
+        sp--;
+        chain = chainStack[sp] as NfChain;
+        pos = posStack[sp] as number;
         break;
       }
       case 'jump': {
-        if (!outcome.goto) stack.push(cur);
-        cur = new Frame(next as NfChain, 0);
+        if (!outcome.goto) {
+          chainStack[sp] = chain;
+          posStack[sp] = pos;
+          sp++;
+        }
+        chain = next as NfChain;
+        pos = 0;
         break;
       }
     }

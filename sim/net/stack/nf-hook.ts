@@ -103,7 +103,7 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
     const c = nf.policyOnly?.(table, hook);
     if (c) {
       c.counters.packets += 1;
-      c.counters.bytes += packetView(skb).length;
+      c.counters.bytes += ipLength(skb);
       return c.policy === 'DROP' ? T_DROP : T_ACCEPT;
     }
   }
@@ -330,53 +330,83 @@ export function ctInfo(skb: Skb): { orig: string; reply: string; state: string; 
   return { orig: formatTuple(ct.orig), reply: formatTuple(ct.reply), state: skb.ctState ?? 'NEW', direction: skb.ctDir ?? 'ORIGINAL', status, ...(ct.orig.proto === 6 ? { tcpState: ct.tcpState } : {}) };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The packet as matches see it, built once per packet version (a NAT rewrite makes a new one). */
-function packetView(skb: Skb): NfPacketView {
+/** The IP total length as counters and `-m length` see it. */
+function ipLength(skb: Skb): number {
   const p = skb.pkt;
-  if (skb.view && skb.viewOf === p) return skb.view;
-  const l = p.l4;
-  const v: Mutable<NfPacketView> = { src: p.src, dst: p.dst, proto: p.proto, length: 20 + (l.kind === 'tcp' ? 20 : 8) + p.payload.length, ttl: p.ttl, tos: p.tos, fragment: false };
-  if (l.kind === 'tcp' || l.kind === 'udp') { v.sport = l.sport; v.dport = l.dport; }
-  if (l.kind === 'tcp') v.tcpFlags = l.flags;
-  else if (l.kind === 'icmp') { v.icmpType = l.type; v.icmpCode = l.code; }
-  skb.view = v;
-  skb.viewOf = p;
-  return v;
+  return 20 + (p.l4.kind === 'tcp' ? 20 : 8) + p.payload.length;
 }
 
-/** conntrack's view for matches; a class so building one allocates no closures. */
+/** The packet as matches see it: one per Env, refilled for each run (no allocation per packet). */
+class PacketView implements NfPacketView {
+  src = 0 as IPv4;
+  dst = 0 as IPv4;
+  proto = 0;
+  sport: number | undefined = undefined;
+  dport: number | undefined = undefined;
+  tcpFlags: number | undefined = undefined;
+  icmpType: number | undefined = undefined;
+  icmpCode: number | undefined = undefined;
+  length = 0;
+  ttl = 0;
+  tos = 0;
+  fragment = false;
+  fill(skb: Skb): this {
+    const p = skb.pkt;
+    const l = p.l4;
+    this.src = p.src;
+    this.dst = p.dst;
+    this.proto = p.proto;
+    this.length = ipLength(skb);
+    this.ttl = p.ttl;
+    this.tos = p.tos;
+    this.fragment = false;
+    this.sport = undefined;
+    this.dport = undefined;
+    this.tcpFlags = undefined;
+    this.icmpType = undefined;
+    this.icmpCode = undefined;
+    if (l.kind === 'tcp' || l.kind === 'udp') { this.sport = l.sport; this.dport = l.dport; }
+    if (l.kind === 'tcp') this.tcpFlags = l.flags;
+    else if (l.kind === 'icmp') { this.icmpType = l.type; this.icmpCode = l.code; }
+    return this;
+  }
+}
+
+/** conntrack's view for matches; one per Env, refilled for each packet (no allocation per look). */
 class CtView implements NfConntrack {
-  readonly state: NfConntrack['state'];
-  readonly direction: NfConntrack['direction'];
-  readonly orig: NfConntrack['orig'];
-  readonly reply: NfConntrack['reply'];
-  readonly status: NfConntrack['status'];
-  private readonly ct: CtEntry;
-  private readonly now: number;
-  constructor(ct: CtEntry, skb: Skb, now: number) {
+  state: NfConntrack['state'] = 'NEW';
+  direction: NfConntrack['direction'] = 'ORIGINAL';
+  orig!: NfConntrack['orig'];
+  reply!: NfConntrack['reply'];
+  private ct!: CtEntry;
+  private now = 0;
+  fill(ct: CtEntry, skb: Skb, now: number): this {
     this.ct = ct;
     this.now = now;
     this.state = skb.ctState ?? 'NEW';
     this.direction = skb.ctDir ?? 'ORIGINAL';
     this.orig = ct.orig;
     this.reply = ct.reply;
-    this.status = { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat };
+    return this;
+  }
+  get status(): NfConntrack['status'] {
+    const ct = this.ct;
+    return { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat };
   }
   get mark(): number { return this.ct.mark; }
   set mark(v: number) { this.ct.mark = v >>> 0; }
   get expiresIn(): number { return Math.max(0, Math.round((this.ct.expiresAt - this.now) / 1e6)); }
 }
 
-function ctView(w: World, skb: Skb): NfConntrack | undefined {
+function ctView(w: World, skb: Skb, view: CtView): NfConntrack | undefined {
   const state = skb.ctState;
   if (state === 'INVALID' || state === 'UNTRACKED') {
     const p = skb.pkt;
     const t = tupleOf(p) ?? { src: p.src, dst: p.dst, proto: p.proto, sport: 0, dport: 0 };
     return { state, direction: 'ORIGINAL', orig: t, reply: t, status: NO_STATUS, mark: 0, expiresIn: 0 };
   }
-  return skb.ct ? new CtView(skb.ct, skb, w.now) : undefined;
+  return skb.ct ? view.fill(skb.ct, skb, w.now) : undefined;
 }
 
 const NO_STATUS = { expected: false, seenReply: false, assured: false, confirmed: false, srcNat: false, dstNat: false } as const;
@@ -400,6 +430,8 @@ class Env implements NfEnv {
   private skb!: Skb;
   private w!: World;
   private ctDone = false;
+  private readonly ctv = new CtView();
+  private readonly view = new PacketView();
   private ctValue: NfConntrack | undefined;
   reset(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: HookIo): void {
     this.w = w;
@@ -413,7 +445,7 @@ class Env implements NfEnv {
     this.physIn = io.physIn;
     this.physOut = io.physOut;
     this.bridged = io.bridged;
-    this.packet = packetView(skb);
+    this.packet = this.view.fill(skb);
     this.mark = skb.mark;
     this.ctDone = false;
     this.ctValue = undefined;
@@ -424,7 +456,7 @@ class Env implements NfEnv {
   /** conntrack's view, built when a match first asks. */
   get ct(): NfConntrack | undefined {
     if (!this.ctDone) {
-      this.ctValue = ctView(this.w, this.skb);
+      this.ctValue = ctView(this.w, this.skb, this.ctv);
       this.ctDone = true;
     }
     return this.ctValue;

@@ -4,7 +4,7 @@
 
 import type { Ipv4Packet } from '../packet.js';
 import type { CtEntry } from '../conntrack/table.js';
-import type { CtDirection, CtState, NfPacketView } from '../netfilter/api.js';
+import type { CtDirection, CtState } from '../netfilter/api.js';
 import type { Sock } from '../sockets/socket.js';
 import type { FibResult } from '../routing/api.js';
 import { formatIPv4 } from '../../core/ip.js';
@@ -29,9 +29,6 @@ export interface Skb {
   loopback: boolean;
   /** Hop counter guarding against forwarding loops between namespaces. */
   hops: number;
-  /** The packet as netfilter matches see it, cached for `viewOf`. */
-  view?: NfPacketView | undefined;
-  viewOf?: Ipv4Packet | undefined;
 }
 
 /** An Skb with every field present from the start, so all of them share one shape. */
@@ -50,8 +47,6 @@ class SkBuff implements Skb {
   route: Extract<FibResult, { ok: true }> | undefined = undefined;
   loopback = false;
   hops = 0;
-  view: NfPacketView | undefined = undefined;
-  viewOf: Ipv4Packet | undefined = undefined;
   constructor(public pkt: Ipv4Packet, readonly id: number, public mark: number, public local: boolean, iif: string | undefined) {
     this.iif = iif;
   }

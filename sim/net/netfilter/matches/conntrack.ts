@@ -20,6 +20,30 @@ export function packetStates(env: NfEnv): { states: CtStateName[]; ct: NfConntra
   return { states, ct };
 }
 
+const STATE_BIT: Readonly<Record<CtStateName, number>> = { INVALID: 1, NEW: 2, ESTABLISHED: 4, RELATED: 8, UNTRACKED: 16, SNAT: 32, DNAT: 64 };
+
+/** The match's state list as a bit mask, computed once per list. */
+const masks = new WeakMap<readonly CtStateName[], number>();
+function maskOf(states: readonly CtStateName[]): number {
+  let m = masks.get(states);
+  if (m === undefined) {
+    m = 0;
+    for (const s of states) m |= STATE_BIT[s] ?? 0;
+    masks.set(states, m);
+  }
+  return m;
+}
+
+/** packetStates as a bit mask (no arrays): the real state, plus SNAT/DNAT when `nat` and the entry has them. */
+function packetStateMask(env: NfEnv, nat: boolean): number {
+  const ct = env.ct;
+  if (!ct || ct.state === 'UNTRACKED' || ct.state === 'INVALID') return ct?.state === 'UNTRACKED' || (!ct && env.notrack) ? STATE_BIT.UNTRACKED : STATE_BIT.INVALID;
+  let m = STATE_BIT[ct.state];
+  if (nat && ct.status.srcNat) m |= STATE_BIT.SNAT;
+  if (nat && ct.status.dstNat) m |= STATE_BIT.DNAT;
+  return m;
+}
+
 function addrOk(spec: AddrMask | undefined, ip: number): boolean {
   if (!spec) return true;
   return ((((ip ^ spec.addr) & spec.mask) >>> 0) === 0) !== spec.invert;
@@ -37,8 +61,9 @@ function statusBits(ct: NfConntrack): CtStatusName[] {
 }
 
 export function evalConntrack(m: ConntrackMatch, env: NfEnv): MatchResult {
-  const { states, ct } = packetStates(env);
-  if (m.state && states.some((s) => m.state?.states.includes(s)) === m.state.invert) return NO_MATCH;
+  if (m.state && ((packetStateMask(env, true) & maskOf(m.state.states)) !== 0) === m.state.invert) return NO_MATCH;
+  const envCt = env.ct;
+  const ct = !envCt || envCt.state === 'UNTRACKED' || envCt.state === 'INVALID' ? undefined : envCt;
   if (!ct) return result(m.state !== undefined);
   if (m.dir && (ct.direction === m.dir) === false) return NO_MATCH;
   const o: CtTuple = ct.orig;
@@ -57,7 +82,6 @@ export function evalConntrack(m: ConntrackMatch, env: NfEnv): MatchResult {
 }
 
 export function evalState(m: StateMatch, env: NfEnv): MatchResult {
-  const { states } = packetStates(env);
   // `-m state` never sees the virtual SNAT/DNAT states (its parser does not accept them).
-  return result(states.some((s) => m.states.includes(s)) !== m.invert);
+  return result(((packetStateMask(env, false) & maskOf(m.states)) !== 0) !== m.invert);
 }
