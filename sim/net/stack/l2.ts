@@ -118,7 +118,7 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     if (!peerHost || !peerIf) return;
     const lat = Math.max(1, Math.round(w.linkLatencyUs / 5));
     if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat, ...encapOf(frame) });
-    w.sched.after(lat, () => frameRcv(w, peerHost, peerIf, frame, id));
+    deliverLater(w, lat, peerHost, peerIf, frame, id);
     return;
   }
   if (!iface.segment) {
@@ -138,7 +138,8 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     }
   }
   const learnt = frame.dst === BROADCAST_MAC ? undefined : seg.fdb.get(frame.dst);
-  for (const m of members) {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i] as (typeof members)[number];
     if (m.host === h.name && m.iface === iface.name) continue;
     if (learnt !== undefined && learnt !== m) continue;
     const oh = w.hosts.get(m.host);
@@ -147,8 +148,13 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     // A NIC drops unicast frames for other MACs; a bridge port is promiscuous.
     if (learnt === undefined && frame.dst !== BROADCAST_MAC && frame.dst !== oi.mac && oi.master === undefined) continue;
     if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs, ...encapOf(frame) });
-    w.sched.after(seg.latencyUs, () => frameRcv(w, oh, oi, frame, id));
+    deliverLater(w, seg.latencyUs, oh, oi, frame, id);
   }
+}
+
+/** The frame reaches the other end of the wire after the link's latency. */
+function deliverLater(w: World, latencyUs: number, h: Host, iface: Iface, frame: EthFrame, id: number): void {
+  w.sched.after(latencyUs, () => frameRcv(w, h, iface, frame, id));
 }
 
 /** netif_receive_skb for one device: ARP, or IPv4 up to ip_rcv. */
