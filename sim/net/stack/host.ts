@@ -36,6 +36,13 @@ export interface NetfilterOps {
   run(table: Table, hook: Hook, env: NfEnv, opts?: RunTableOptions): TableResult;
   /** The built-in chain of `hook` in `table` when it holds no rule (only its policy applies). */
   policyOnly?(table: Table, hook: Hook): NfChain | undefined;
+  /** The built-in chain of `hook` in `table` with every chain of that table by name. */
+  builtin?(table: Table, hook: Hook): BuiltinChain | undefined;
+}
+
+export interface BuiltinChain {
+  readonly chain: NfChain;
+  readonly chains: ReadonlyMap<string, NfChain>;
 }
 
 export interface Host {

@@ -7,13 +7,15 @@
 import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import { assertNever } from '../../core/assert.js';
 import type { Disposition, RuleInfo } from '../../trace/events.js';
-import type { DelegatedVerdict, Hook, NfConntrack, NfEnv, NfPacketView, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table } from '../netfilter/api.js';
+import type { DelegatedVerdict, Hook, NfConntrack, NfEnv, NfPacketView, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table, TableResult } from '../netfilter/api.js';
+import { runChain } from '../netfilter/run-table.js';
+import type { NfChain } from '../netfilter/ruleset.js';
 import { ports } from '../packet.js';
 import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
 import { applyNat, manipOf, packetChanged, setupNat } from './nat.js';
 import { summarize, type Skb } from './skb.js';
-import type { Host } from './host.js';
+import type { Host, NetfilterOps } from './host.js';
 import type { World } from './world.js';
 import { ANY_IPV4 } from '../../core/ip.js';
 
@@ -45,7 +47,49 @@ export interface HookIo {
 const OK: HookOutcome = Object.freeze({ ok: true, reroute: false });
 const OK_REROUTE: HookOutcome = Object.freeze({ ok: true, reroute: true });
 
+/** A table stage of a hook plan: the built-in chain to walk, or only its policy when it is empty. */
+interface TableStage {
+  readonly table: Table;
+  readonly chain: NfChain;
+  readonly chains: ReadonlyMap<string, NfChain>;
+  readonly empty: boolean;
+}
+type PlanStage = 'conntrack' | 'confirm' | 'nat' | TableStage;
+type HookPlans = Readonly<Record<Hook, readonly PlanStage[]>>;
+
+function buildPlans(nf: NetfilterOps | undefined): HookPlans | undefined {
+  if (nf && !nf.builtin) return undefined;
+  const plans = {} as Record<Hook, PlanStage[]>;
+  for (const hook of Object.keys(STAGES) as Hook[]) {
+    const out: PlanStage[] = [];
+    for (const stage of STAGES[hook]) {
+      if (stage === 'conntrack' || stage === 'confirm' || stage === 'nat') { out.push(stage); continue; }
+      if (!nf || !nf.has(stage)) continue;
+      const b = nf.builtin?.(stage, hook);
+      // A table without this built-in chain accepts (as runTable does).
+      if (b) out.push({ table: stage, chain: b.chain, chains: b.chains, empty: b.chain.rules.length === 0 });
+    }
+    plans[hook] = out;
+  }
+  return plans;
+}
+
+/** Hook plans per ruleset binding (rules change by replacing the binding, so a plan never goes stale). */
+const plansByOps = new WeakMap<NetfilterOps, HookPlans | undefined>();
+const PLANS_WITHOUT_NETFILTER = buildPlans(undefined) as HookPlans;
+
+function plansOf(h: Host): HookPlans | undefined {
+  const nf = h.netfilter;
+  if (!nf) return PLANS_WITHOUT_NETFILTER;
+  if (!plansByOps.has(nf)) plansByOps.set(nf, buildPlans(nf));
+  return plansByOps.get(nf);
+}
+
 export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
+  if (!w.rec.enabled) {
+    const plans = plansOf(h);
+    if (plans) return runHookQuiet(w, h, hook, plans[hook], skb, io);
+  }
   let reroute = false;
   const stages = STAGES[hook];
   for (let i = 0; i < stages.length; i++) {
@@ -78,6 +122,50 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
     if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage} ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
     if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `${stage} ${hook}: REJECT --reject-with ${res.with}`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
     if (mangleOut && (mark !== skb.mark || pkt.src !== skb.pkt.src || pkt.dst !== skb.pkt.dst || pkt.tos !== skb.pkt.tos)) reroute = true;
+  }
+  return reroute ? OK_REROUTE : OK;
+}
+
+/** runHook when nothing is recorded: the precomputed plan, no event, no description. */
+function runHookQuiet(w: World, h: Host, hook: Hook, plan: readonly PlanStage[], skb: Skb, io: HookIo): HookOutcome {
+  let reroute = false;
+  for (let i = 0; i < plan.length; i++) {
+    const stage = plan[i] as PlanStage;
+    if (stage === 'conntrack') {
+      const bad = conntrackIn(w, h, skb);
+      if (bad) return bad;
+      continue;
+    }
+    if (stage === 'confirm') {
+      if (skb.ct && !skb.ct.confirmed && !h.conntrack.confirm(skb.ct, w.now)) return { ok: false, disposition: 'DROPPED', reason: 'conntrack confirm found a clashing entry (nf_conntrack insert failed)' };
+      continue;
+    }
+    if (stage === 'nat') {
+      const r = natStage(w, h, hook, skb, io);
+      if (!r.ok) return r;
+      if (r.reroute) reroute = true;
+      continue;
+    }
+    if (stage.empty) {
+      const c = stage.chain;
+      c.counters.packets += 1;
+      c.counters.bytes += ipLength(skb);
+      if (c.policy === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage.table} ${hook}: DROP` };
+      continue;
+    }
+    const mark = skb.mark;
+    const pkt = skb.pkt;
+    const env = (ENV_SLOT.env ??= new Env());
+    env.reset(w, h, stage.table, hook, skb, io);
+    const res = runChain(stage.chains, stage.table, stage.chain, env, NO_STEPS);
+    skb.mark = env.mark >>> 0;
+    if (env.notrack) skb.notrack = true;
+    if (res.verdict.kind !== 'ACCEPT') {
+      const out = tableOutcome(w, h, skb, res);
+      if (out.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage.table} ${hook}: DROP`, ...(out.rule ? { rule: out.rule } : {}) };
+      if (out.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `${stage.table} ${hook}: REJECT --reject-with ${out.with}`, reject: out.with, ...(out.rule ? { rule: out.rule } : {}) };
+    }
+    if (hook === 'OUTPUT' && stage.table === 'mangle' && (mark !== skb.mark || pkt.src !== skb.pkt.src || pkt.dst !== skb.pkt.dst || pkt.tos !== skb.pkt.tos)) reroute = true;
   }
   return reroute ? OK_REROUTE : OK;
 }
@@ -121,11 +209,16 @@ function runTable(w: World, h: Host, table: Table, hook: Hook, skb: Skb, io: Hoo
   skb.mark = env.mark >>> 0;
   if (env.notrack) skb.notrack = true;
   if (rec) for (const s of res.steps) emitStep(w, h, hook, s, skb);
+  if (res.verdict.kind === 'ACCEPT' && !rec) return T_ACCEPT;
+  return tableOutcome(w, h, skb, res, rec ? { hook, table } : undefined);
+}
+
+/** The walker's view of a table's result (the verdict event too, when recording). */
+function tableOutcome(w: World, h: Host, skb: Skb, res: TableResult, rec?: { readonly hook: Hook; readonly table: Table }): TableOutcome {
   const d = res.decidedBy;
   const v = res.verdict;
-  if (v.kind === 'ACCEPT' && !rec) return T_ACCEPT;
   const rule = d ? { table: d.table, chain: d.chain, index: d.index, raw: d.raw, loc: d.loc } : undefined;
-  if (rec) w.emit({ kind: 'verdict', t: w.now, host: h.host, hook, table, chain: hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
+  if (rec) w.emit({ kind: 'verdict', t: w.now, host: h.host, hook: rec.hook, table: rec.table, chain: rec.hook, verdict: v.kind, ...(rule ? { rule } : { policy: true }) });
   switch (v.kind) {
     case 'ACCEPT':
       return T_ACCEPT;
