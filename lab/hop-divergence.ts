@@ -18,6 +18,8 @@
 //   two differ, one side going on where the other stopped (with the simulator's end event: its
 //   disposition and rule), or a packet only one side sent; for the latter, the packet that reached
 //   its sender within the 200 ms before is the point where they part (what the host did with it).
+//   A retransmission only one side sent ranks after every other difference: when a SYN-ACK timer
+//   fires against a retransmitted SYN is a race the kernel runs differently from run to run.
 // Pure: no Node modules.
 import type { Fate, Hop, HopPacket, Journey, Side } from './hop-journeys.js';
 
@@ -218,7 +220,8 @@ function stopText(p: Prepared): string {
   return p.j.side === 'kernel' ? kernelStopText(p.j) : fateText(p.j);
 }
 
-interface Candidate { readonly t: number; readonly rank: number; readonly d: Omit<Divergence, 'text' | 't'> }
+/** `late`: a retransmission only one side sent (a timer racing an answer); ranked after every other difference. */
+interface Candidate { readonly t: number; readonly rank: number; readonly late?: boolean; readonly d: Omit<Divergence, 'text' | 't'> }
 
 function finish(c: Candidate): Divergence {
   return { ...c.d, t: c.t, text: `${c.d.packet} at ${c.d.host} — kernel: ${c.d.kernel}; simulator: ${c.d.simulator}` };
@@ -298,7 +301,7 @@ export function firstDivergence(kernel: readonly Journey[], simulated: readonly 
         const here = `${stopText(cause)}; then ${sent}`;
         const there = `${stopText(twin)}; ${sender} sent no ${x.label}`;
         const sp = mine ? twin : cause;
-        cands.push({ t: cause.rels[cause.rels.length - 1] as number, rank: 1, d: {
+        cands.push({ t: cause.rels[cause.rels.length - 1] as number, rank: 1, late: x.again !== '', d: {
           kind: 'answer', packet: packetAt(v, cause, cause.j.hops.length - 1), host: sender,
           kernel: mine ? here : there, simulator: mine ? there : here,
           ...simExtras(sp), ...(sp.j.fate.kind !== 'unseen' && sp.j.fate.notes ? { simulatorNotes: sp.j.fate.notes } : {}),
@@ -307,7 +310,7 @@ export function firstDivergence(kernel: readonly Journey[], simulated: readonly 
       } else {
         const here = `${sent}${x.j.hops.length > 1 ? `, ${x.j.side === 'kernel' ? kernelStopText(x.j) : fateText(x.j)}` : ''}`;
         const there = `no such packet`;
-        cands.push({ t: x.rel, rank: 2, d: {
+        cands.push({ t: x.rel, rank: 2, late: x.again !== '', d: {
           kind: 'extra', packet: x.label, host: sender,
           kernel: mine ? here : there, simulator: mine ? there : here,
           ...(mine ? {} : simExtras(x)), kernelHops: mine ? hopList(v, x.j) : [], simulatorHops: mine ? [] : hopList(v, x.j),
@@ -316,6 +319,6 @@ export function firstDivergence(kernel: readonly Journey[], simulated: readonly 
     }
   }
   if (cands.length === 0) return undefined;
-  cands.sort((a, b) => a.t - b.t || a.rank - b.rank);
+  cands.sort((a, b) => Number(a.late ?? false) - Number(b.late ?? false) || a.t - b.t || a.rank - b.rank);
   return finish(cands[0] as Candidate);
 }

@@ -174,6 +174,13 @@ describe('first divergent hop', () => {
     expect(d).toMatchObject({ kind: 'extra', host: 'host01', packet: 'SYN 192.168.0.10:* → 192.168.0.1:30080 (again, #2)', simulator: 'no such packet' });
   });
 
+  it('a retransmission only one side sent ranks after a later difference in the path', () => {
+    const retrans: Pkt = { ...(story().find((p) => p.name === 'bsyn') as Pkt), name: 'bsyn2', t: 150 };
+    const sim = edit(story(), 'resp', (p) => ({ ...p, hops: [['lb', 'eth1', 'out', tcp(VIP, 30080, C, 50470, 'PSH,ACK', 'HTTP/1.1 200 OK')], ['worker01', 'eth0', 'in', tcp(VIP, 30080, C, 50470, 'PSH,ACK', 'HTTP/1.1 200 OK')]] }));
+    expect(diverge([...story(), retrans], sim)).toMatchObject({ kind: 'hop', host: 'lb', packet: 'data (HTTP 200) 192.168.0.1:30080 → 192.168.0.10:*' });
+    expect(diverge([...story(), retrans], story())).toMatchObject({ packet: 'data (HTTP GET) 192.168.0.10:* → 192.168.0.1:30080', kernel: expect.stringMatching(/then lb sent SYN 172\.16\.0\.254:\* → 172\.16\.0\.11:30080 \(again, #2\)/) });
+  });
+
   it("packets sent in the last 20 ms before the client gives up after a long try are left out (timers race curl's timeout)", () => {
     const late = (p: Pkt): Pkt => (p.name === 'fin' || p.name === 'lbfin' ? { ...p, t: p.t + 2_000_000 } : p);
     const retry: Pkt = { ...(story().find((p) => p.name === 'bsyn') as Pkt), name: 'bsyn2', t: 1_995_000 };
