@@ -6,10 +6,24 @@ export interface Timer {
   readonly at: number;
 }
 
-/** A queued action; it is also the Timer its scheduler hands out. */
+/**
+ * A queued action; it is also the Timer its scheduler hands out. Cancelling lets go of the
+ * action at once (a cancelled timer may stay queued until its time, but keeps nothing alive).
+ */
 class Item implements Timer {
-  cancelled = false;
-  constructor(readonly at: number, readonly order: number, readonly run: () => void) {}
+  private action: (() => void) | undefined;
+  constructor(readonly at: number, readonly order: number, run: () => void) {
+    this.action = run;
+  }
+  get cancelled(): boolean {
+    return this.action === undefined;
+  }
+  set cancelled(v: boolean) {
+    if (v) this.action = undefined;
+  }
+  run(): void {
+    this.action?.();
+  }
 }
 
 export class Scheduler {

@@ -25,6 +25,7 @@ function iss(w: World): number {
 }
 
 const NO_PAYLOAD = Object.freeze({ bytes: 0 });
+const NO_EVENTS: SocketEvents = Object.freeze({});
 
 function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = NO_PAYLOAD, seq?: number): Ipv4Packet {
   const remote = sk.remote as Endpoint;
@@ -326,6 +327,9 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
       xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK of FIN (TIME_WAIT)');
       ackNeeded = false;
       sk.events.onClosed?.(sk);
+      // The application closed this socket before: what is left is a timewait sock that delivers
+      // nothing more to it (and keeps none of its state alive).
+      sk.events = NO_EVENTS;
       // TIME_WAIT lasts 60 s (TCP_TIMEWAIT_LEN).
       w.sched.after(60_000_000, () => { h.sockets.unhash(sk); sk.state = 'CLOSED'; });
     }
