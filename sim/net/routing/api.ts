@@ -63,15 +63,15 @@ export interface IpRule {
 
 export interface FibQuery {
   readonly dst: IPv4;
-  readonly src?: IPv4; // 0/absent for output lookups before source selection
+  readonly src?: IPv4 | undefined; // 0/absent for output lookups before source selection
   /** Input device for received packets; `lo` for locally generated ones (ip-rule(8) iif). */
   readonly iif: string;
-  readonly oif?: string;
+  readonly oif?: string | undefined;
   readonly mark: number;
-  readonly tos?: number;
-  readonly proto?: number;
-  readonly sport?: number;
-  readonly dport?: number;
+  readonly tos?: number | undefined;
+  readonly proto?: number | undefined;
+  readonly sport?: number | undefined;
+  readonly dport?: number | undefined;
 }
 
 export type FibResult =

@@ -13,7 +13,7 @@ import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
 import type { Host } from './host.js';
 import { newSkb, summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
-import { runHook, type HookOutcome } from './nf-hook.js';
+import { hookIo, runHook, type HookOutcome } from './nf-hook.js';
 import { neighOutput, vxlanRcv, ipipRcv } from './l2.js';
 import { tcpRcv, tcpIcmpError } from './tcp.js';
 import { isIcmpError } from '../conntrack/tuple.js';
@@ -96,7 +96,7 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   if (skb.pkt.src === 0) { end(w, h, skb, 'NO_ROUTE', 'no source address for the output route'); return; }
   skb.route = r;
   let out = r.type === 'local' ? 'lo' : (r.nexthop?.dev ?? 'lo');
-  const hk = runHook(w, h, 'OUTPUT', skb, { out });
+  const hk = runHook(w, h, 'OUTPUT', skb, hookIo(undefined, out));
   if (!hk.ok) { hookFailed(w, h, skb, hk); localError(w, h, skb, hk); return; }
   if (hk.reroute) {
     r = outputLookup(h, skb, oif);
@@ -108,14 +108,25 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   postRouting(w, h, skb, out, r);
 }
 
+/** One query object for every route lookup of the walker (a lookup keeps nothing of its query). */
+const Q: { -readonly [K in keyof FibQuery]-?: FibQuery[K] } = { dst: 0 as IPv4, src: 0 as IPv4, iif: '', oif: undefined, mark: 0, tos: 0, proto: 0, sport: undefined, dport: undefined };
+
+function flowQuery(p: Ipv4Packet, iif: string, oif: string | undefined, mark: number): FibQuery {
+  const l = p.l4;
+  Q.dst = p.dst;
+  Q.src = p.src;
+  Q.iif = iif;
+  Q.oif = oif;
+  Q.mark = mark;
+  Q.tos = p.tos;
+  Q.proto = p.proto;
+  if (l.kind === 'tcp' || l.kind === 'udp') { Q.sport = l.sport; Q.dport = l.dport; } else { Q.sport = undefined; Q.dport = undefined; }
+  return Q;
+}
+
 /** The output route lookup for a local packet (iif lo), with the socket's device binding and the packet's mark. */
 function outputLookup(h: Host, skb: Skb, oif: string | undefined): FibResult {
-  const p = skb.pkt;
-  const l = p.l4;
-  const q: { -readonly [K in keyof FibQuery]: FibQuery[K] } = { dst: p.dst, src: p.src, iif: 'lo', mark: skb.mark, tos: p.tos, proto: p.proto };
-  if (oif !== undefined) q.oif = oif;
-  if (l.kind === 'tcp' || l.kind === 'udp') { q.sport = l.sport; q.dport = l.dport; }
-  return h.routing.lookup(q);
+  return h.routing.lookup(flowQuery(skb.pkt, 'lo', oif, skb.mark));
 }
 
 function outputRouteFailed(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: false }>): void {
@@ -136,7 +147,7 @@ function localError(w: World, h: Host, skb: Skb, r: Extract<HookOutcome, { ok: f
 
 function postRouting(w: World, h: Host, skb: Skb, out: string, r: Extract<FibResult, { ok: true }>): void {
   const nexthop = r.type === 'local' ? skb.pkt.dst : r.gateway;
-  const hk = runHook(w, h, 'POSTROUTING', skb, { out, nexthop });
+  const hk = runHook(w, h, 'POSTROUTING', skb, hookIo(undefined, out, nexthop));
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   if (r.type === 'local') {
     // Looped back: re-enters ip_rcv on lo with its route already attached.
@@ -156,7 +167,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     // A packet entering a namespace carries nothing from the previous one (skb_scrub_packet).
     skb.mark = 0;
   }
-  const hk = runHook(w, h, 'PREROUTING', skb, { in: dev });
+  const hk = runHook(w, h, 'PREROUTING', skb, hookIo(dev, undefined));
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   // ip_rcv_finish: early demux attaches an established (or connecting) socket before routing.
   if (!skb.loopback && h.sysctl.tcp_early_demux && skb.pkt.l4.kind === 'tcp' && !skb.sk) {
@@ -181,10 +192,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     end(w, h, skb, 'MARTIAN', martian);
     return;
   }
-  const l4 = p.l4;
-  const r = h.routing.lookup(l4.kind === 'tcp' || l4.kind === 'udp'
-    ? { dst: p.dst, src: p.src, iif: dev, mark: skb.mark, tos: p.tos, proto: p.proto, sport: l4.sport, dport: l4.dport }
-    : { dst: p.dst, src: p.src, iif: dev, mark: skb.mark, tos: p.tos, proto: p.proto });
+  const r = h.routing.lookup(flowQuery(p, dev, undefined, skb.mark));
   if (w.rec.enabled) w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(p, skb.id, skb.mark), route: routeInfo(h, 'input', r) });
   if (!r.ok) {
     inputRouteFailed(w, h, skb, r);
@@ -254,16 +262,16 @@ function forward(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: true }
   if (++skb.hops > 64) { end(w, h, skb, 'LOOP', 'forwarded more than 64 times'); return; }
   skb.pkt = { ...skb.pkt, ttl: skb.pkt.ttl - 1 };
   const out = r.nexthop?.dev ?? 'lo';
-  const hk = runHook(w, h, 'FORWARD', skb, { in: skb.iif ?? '', out });
+  const hk = runHook(w, h, 'FORWARD', skb, hookIo(skb.iif ?? '', out));
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   const nh = r.gateway;
-  const pk = runHook(w, h, 'POSTROUTING', skb, { in: skb.iif ?? '', out, nexthop: nh });
+  const pk = runHook(w, h, 'POSTROUTING', skb, hookIo(skb.iif ?? '', out, nh));
   if (!pk.ok) { hookFailed(w, h, skb, pk); return; }
   neighOutput(w, h, out, nh, skb);
 }
 
 function localDeliver(w: World, h: Host, skb: Skb): void {
-  const hk = runHook(w, h, 'INPUT', skb, { in: skb.iif ?? 'lo' });
+  const hk = runHook(w, h, 'INPUT', skb, hookIo(skb.iif ?? 'lo', undefined));
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   const p = skb.pkt;
   switch (p.l4.kind) {

@@ -34,14 +34,26 @@ export type HookOutcome =
   | { readonly ok: false; readonly disposition: Disposition; readonly reason: string; readonly rule?: RuleInfo; readonly reject?: RejectWith };
 
 export interface HookIo {
-  readonly in?: string;
-  readonly out?: string;
+  readonly in?: string | undefined;
+  readonly out?: string | undefined;
   /** Bridge ports, for a frame bridged with br_netfilter (`-m physdev`). */
-  readonly physIn?: string;
-  readonly physOut?: string;
-  readonly bridged?: boolean;
+  readonly physIn?: string | undefined;
+  readonly physOut?: string | undefined;
+  readonly bridged?: boolean | undefined;
   /** POSTROUTING: the next hop, for MASQUERADE's source choice. */
-  readonly nexthop?: IPv4;
+  readonly nexthop?: IPv4 | undefined;
+}
+
+/**
+ * The devices of a routed packet at a hook, in one object shared by every call (runHook keeps
+ * nothing of it): fill, pass, forget.
+ */
+const IO: { -readonly [K in keyof HookIo]-?: HookIo[K] } = { in: undefined, out: undefined, physIn: undefined, physOut: undefined, bridged: undefined, nexthop: undefined };
+export function hookIo(inDev: string | undefined, out: string | undefined, nexthop?: IPv4): HookIo {
+  IO.in = inDev;
+  IO.out = out;
+  IO.nexthop = nexthop;
+  return IO;
 }
 
 const OK: HookOutcome = Object.freeze({ ok: true, reroute: false });
