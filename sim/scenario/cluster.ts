@@ -16,6 +16,8 @@ import { installPolicyChain, plumbNode, plumbPod, policyDelegate, type CniNode, 
 import { buildCluster as buildNetpolCluster, indexCluster, type NetpolIndex, type NetpolPod } from '../apps/netpol/index.js';
 import { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type ServicePortInfo, type ServicePortEndpoints } from '../apps/kube-proxy/index.js';
 import { parseIptablesSave } from '../parsers/iptables-save/index.js';
+import { cloneRuleset } from '../net/netfilter/ruleset.js';
+import { deepFreeze, TextMemo } from '../core/memo.js';
 import { officialImageModel } from '../apps/nginx/official-image.js';
 import { startNginx, type NginxLogEntry } from '../apps/nginx/runtime.js';
 import { tcpListen, tcpSend, tcpClose } from '../net/stack/tcp.js';
@@ -46,6 +48,11 @@ export interface ClusterOptions {
   readonly noPolicy?: boolean;
 }
 
+// Pure parsers and generators whose results every world build of the same scenario repeats.
+const manifestMemo = new TextMemo<ReturnType<typeof parseManifestFiles>>();
+const kubeProxyMemo = new TextMemo<string>();
+const rulesMemo = new TextMemo<ReturnType<typeof parseIptablesSave>>();
+
 const SERVICE_CIDR_BASE = (10 << 24) | (96 << 16); // 10.96.0.0/12, kubeadm's default
 
 function objectKey(o: K8sObject): string {
@@ -60,7 +67,8 @@ export function loadObjects(topo: Topology, files: ScenarioFiles, changes: reado
   const dir = k.manifests.replace(/\/+$/, '');
   const paths = files.list(dir).filter((f) => /\.ya?ml$/.test(f));
   if (paths.length === 0) diagnostics.push(diag('warning', k.loc, `no manifests (*.yaml) in ${dir}/`, { expected: 'Kubernetes YAML files' }));
-  const parsed = parseManifestFiles(paths.map((p) => ({ file: p, text: files.read(p) ?? '' })));
+  const texts = paths.map((p) => ({ file: p, text: files.read(p) ?? '' }));
+  const parsed = manifestMemo.get(JSON.stringify(texts), () => deepFreeze(parseManifestFiles(texts)));
   diagnostics.push(...parsed.diagnostics);
   const byKey = new Map<string, K8sObject>();
   for (const o of parsed.value) byKey.set(objectKey(o), o);
@@ -68,7 +76,7 @@ export function loadObjects(topo: Topology, files: ScenarioFiles, changes: reado
     if (c.kind === 'apply') {
       const text = files.read(c.path);
       if (text === undefined) { diagnostics.push(diag('error', c.loc, `missing file ${c.path}`, { expected: 'a manifest in the topology folder' })); continue; }
-      const p = parseManifests(text, { file: c.path });
+      const p = manifestMemo.get(JSON.stringify([c.path, text]), () => deepFreeze(parseManifests(text, { file: c.path })));
       diagnostics.push(...p.diagnostics);
       for (const o of p.value) byKey.set(objectKey(o), o);
     } else if (c.kind === 'delete') {
@@ -137,13 +145,14 @@ export function setupCluster(w: World, hosts: ReadonlyMap<string, HostSetup>, to
   const kubeProxy = new Map<string, { input: KubeProxyInput; text: string; file: string }>();
   for (const n of nodes) {
     const input: KubeProxyInput = { nodeName: n.name, nodeIPs: [formatIPv4(n.nodeIp)], ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}), services: ports, endpoints };
-    const text = renderKubeProxyRules(input, { order: 'iptables-save' }).text;
+    const text = kubeProxyMemo.get(JSON.stringify(input), () => renderKubeProxyRules(input, { order: 'iptables-save' }).text);
     const file = `${n.name}: kube-proxy (hoplab kube-proxy render --node ${n.name})`;
     kubeProxy.set(n.name, { input, text, file });
     if (n.setup.ruleset.tables.length > 0) diagnostics.push(diag('unsupported', k.loc, `${n.name} has its own iptables file; merging it with kube-proxy's rules is not modelled, kube-proxy's rules replace it`));
-    const r = parseIptablesSave(text, { file });
+    // The parsed rules are shared between builds; each world gets its own copy (counters included).
+    const r = rulesMemo.get(`${file}\n${text}`, () => parseIptablesSave(text, { file }));
     diagnostics.push(...r.diagnostics);
-    n.setup.ruleset = r.value;
+    n.setup.ruleset = cloneRuleset(r.value);
   }
 
   // NetworkPolicy where Calico enforces it.
