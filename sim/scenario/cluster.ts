@@ -170,7 +170,7 @@ export function setupCluster(w: World, hosts: ReadonlyMap<string, HostSetup>, to
   for (const n of nodes) {
     installPolicyChain(n, placement, diagnostics);
     const byVeth = new Map((cniPods.get(n.name) ?? []).map((p) => [p.hostVeth, p]));
-    n.setup.host.delegates.set('filter/cali-FORWARD', policyDelegate(n, byVeth, () => netpol, nodeAddrs.get(n.name) ?? []));
+    n.setup.host.delegates.set('filter', 'cali-FORWARD', policyDelegate(n, byVeth, () => netpol, nodeAddrs.get(n.name) ?? []));
   }
 
   // Applications: nginx in nginx pods (the official image, with a ConfigMap mounted over conf.d

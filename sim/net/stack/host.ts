@@ -40,6 +40,26 @@ export interface NetfilterOps {
   builtin?(table: Table, hook: Hook): BuiltinChain | undefined;
 }
 
+export type Delegate = (env: NfEnv) => DelegatedVerdict | undefined;
+
+/** Chains a modelled agent evaluates, by table then chain (looked up on every jump, without building a key). */
+export class Delegates {
+  private readonly byTable = new Map<Table, Map<string, Delegate>>();
+  private count = 0;
+  get size(): number {
+    return this.count;
+  }
+  set(table: Table, chain: string, d: Delegate): void {
+    let m = this.byTable.get(table);
+    if (!m) { m = new Map(); this.byTable.set(table, m); }
+    if (!m.has(chain)) this.count++;
+    m.set(chain, d);
+  }
+  get(table: Table, chain: string): Delegate | undefined {
+    return this.byTable.get(table)?.get(chain);
+  }
+}
+
 export interface BuiltinChain {
   readonly chain: NfChain;
   readonly chains: ReadonlyMap<string, NfChain>;
@@ -65,8 +85,8 @@ export interface Host {
   readonly fdb: Map<string, Map<string, IPv4>>;
   ipId: number;
   nextEphemeral: number;
-  /** Chains a modelled agent evaluates (the CNI's policy chain), by table/chain name. */
-  readonly delegates: Map<string, (env: NfEnv) => DelegatedVerdict | undefined>;
+  /** Chains a modelled agent evaluates (the CNI's policy chain), by table then chain. */
+  readonly delegates: Delegates;
 }
 
 export function newHost(name: string, host: string, kind: 'host' | 'pod', sysctl: NsSysctl, routing: RoutingOps): Host {
@@ -86,7 +106,7 @@ export function newHost(name: string, host: string, kind: 'host' | 'pod', sysctl
     fdb: new Map(),
     ipId: 1,
     nextEphemeral: 0,
-    delegates: new Map(),
+    delegates: new Delegates(),
   };
 }
 

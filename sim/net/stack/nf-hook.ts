@@ -568,7 +568,7 @@ class Env implements NfEnv {
   }
   delegate(chain: string): DelegatedVerdict | undefined {
     if (this.h.delegates.size === 0) return undefined;
-    return this.h.delegates.get(`${this.table}/${chain}`)?.(this);
+    return this.h.delegates.get(this.table, chain)?.(this);
   }
   addrType(ip: IPv4, dev?: string): ReturnType<NfEnv['addrType']> {
     return this.h.routing.addrType(ip, dev);

@@ -198,10 +198,8 @@ export function tcpRcv(w: World, h: Host, skb: Skb): void {
   const p = skb.pkt;
   const l = p.l4;
   if (l.kind !== 'tcp') return;
-  const src = { ip: p.src, port: l.sport };
-  const dst = { ip: p.dst, port: l.dport };
   let sk = skb.sk && skb.sk.state !== 'CLOSED' ? skb.sk : undefined;
-  sk ??= h.sockets.lookup('tcp', src, dst, skb.iif);
+  sk ??= h.sockets.lookupEstablished4('tcp', p.src, l.sport, p.dst, l.dport) ?? h.sockets.lookupListener('tcp', { ip: p.dst, port: l.dport }, skb.iif);
   if (!sk) {
     if (l.flags & TCP.RST) { endPacket(w, h, skb, 'NO_LISTENER', 'RST for no socket: ignored'); return; }
     endPacket(w, h, skb, 'NO_LISTENER', `no socket for ${formatIPv4(p.dst)}:${l.dport}: answered with RST`);
