@@ -9,7 +9,7 @@ import { BROADCAST_MAC, IPPROTO, ZERO_MAC, type ArpPacket, type EthFrame, type I
 import type { PacketSummary } from '../../trace/events.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
-import type { World } from './world.js';
+import type { Segment, SegmentMember, World } from './world.js';
 import { ipRcv, ipLocalOut, sendIcmpError } from './ip.js';
 import type { Timer } from '../../core/scheduler.js';
 import { bridgeRcv, bridgeXmit } from './bridge.js';
@@ -129,27 +129,52 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
   if (!seg) return;
   // A learning switch: it remembers the member each source MAC came from, sends a unicast frame
   // only there, and floods broadcasts and frames for MACs it has not seen.
-  const members = seg.members;
-  for (let i = 0; i < members.length; i++) {
-    const m = members[i] as (typeof members)[number];
-    if (m.host === h.name && m.iface === iface.name) {
-      if (seg.fdb.get(frame.src) !== m) seg.fdb.set(frame.src, m);
+  const ports = portsOf(w, seg);
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i] as Port;
+    if (p.iface === iface) {
+      if (seg.fdb.get(frame.src) !== p.member) seg.fdb.set(frame.src, p.member);
       break;
     }
   }
   const learnt = frame.dst === BROADCAST_MAC ? undefined : seg.fdb.get(frame.dst);
-  for (let i = 0; i < members.length; i++) {
-    const m = members[i] as (typeof members)[number];
-    if (m.host === h.name && m.iface === iface.name) continue;
-    if (learnt !== undefined && learnt !== m) continue;
-    const oh = w.hosts.get(m.host);
-    const oi = oh?.ifaces.get(m.iface);
-    if (!oh || !oi || !oi.up) continue;
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i] as Port;
+    if (p.iface === iface) continue;
+    if (learnt !== undefined && learnt !== p.member) continue;
+    const oh = p.host;
+    const oi = p.iface;
+    if (!oi.up) continue;
     // A NIC drops unicast frames for other MACs; a bridge port is promiscuous.
     if (learnt === undefined && frame.dst !== BROADCAST_MAC && frame.dst !== oi.mac && oi.master === undefined) continue;
     if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: oh.host, iface: oi.name }, packet: frameSummary(frame, id), latencyUs: seg.latencyUs, ...encapOf(frame) });
     deliverLater(w, seg.latencyUs, oh, oi, frame, id);
   }
+}
+
+/** A segment member with its namespace and device resolved. */
+interface Port {
+  readonly member: SegmentMember;
+  readonly host: Host;
+  readonly iface: Iface;
+}
+
+/** Members resolved once per segment (and again when a member is added). */
+const resolvedPorts = new WeakMap<Segment, { readonly n: number; readonly ports: readonly Port[] }>();
+function portsOf(w: World, seg: Segment): readonly Port[] {
+  const c = resolvedPorts.get(seg);
+  if (c && c.n === seg.members.length) return c.ports;
+  const ports: Port[] = [];
+  let complete = true;
+  for (const m of seg.members) {
+    const host = w.hosts.get(m.host);
+    const iface = host?.ifaces.get(m.iface);
+    if (host && iface) ports.push({ member: m, host, iface });
+    else complete = false;
+  }
+  // A member whose device is still being created is resolved again next time.
+  if (complete) resolvedPorts.set(seg, { n: seg.members.length, ports });
+  return ports;
 }
 
 /** The frame reaches the other end of the wire after the link's latency. */
