@@ -2,9 +2,12 @@
 // cooked v2, nanosecond time stamps) in every host and pod namespace while `lab probe` sends one
 // request, then the captures decoded into the request's journeys (hop-journeys.ts). Interface
 // indexes are resolved with `ip -j -d link` in each namespace (an index means something only
-// there). Connections already trying to open when the capture starts (an earlier try's SYN still
-// retried by HAProxy) are read from the namespaces' /proc/<pid>/net/tcp so the comparison can
-// leave them out; HAProxy's `check port`s are read from the configurations the lab runs.
+// there). HAProxy keeps a session whose client has given up (curl -m 2) trying to reach its server
+// (`timeout connect`, `retries`: 20 s with the scenario's settings), opening new connections at
+// any moment; the capture waits until no HAProxy has such a session left (no socket in SYN_SENT or
+// CLOSE_WAIT in its namespace, read from /proc/<pid>/net/tcp), 30 s at most. Connections still
+// opening when it starts anyway are left out of the comparison; HAProxy's `check port`s are read
+// from the configurations the lab runs.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,6 +40,8 @@ export interface KernelRequestCapture {
   readonly skipped: Readonly<Record<string, number>>;
   /** Namespaces whose tcpdump reported packets dropped by the kernel (a missing sighting there proves nothing). */
   readonly dropped: Readonly<Record<string, number>>;
+  /** How long the capture waited for HAProxy's earlier sessions to end, and how many were left. */
+  readonly quiet: { readonly waitedMs: number; readonly pending: number };
   /** Where the captures were kept, when asked to keep them. */
   readonly dir?: string;
 }
@@ -53,6 +58,40 @@ export function parseIpLinkJson(text: string): Map<number, CapturedIface> {
 }
 
 const TCP_SYN_SENT = '02';
+const TCP_CLOSE_WAIT = '08';
+
+/** Sockets of a /proc/net/tcp table by state (two hex digits). */
+export function socketStates(procNetTcp: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of procNetTcp.split('\n').slice(1)) {
+    const st = line.trim().split(/\s+/)[3];
+    if (st !== undefined && /^[0-9A-F]{2}$/.test(st)) m.set(st, (m.get(st) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** HAProxy sessions still working for clients that left: sockets connecting, or half closed by the client. */
+function pendingSessions(pids: readonly number[]): number {
+  let n = 0;
+  for (const pid of pids) {
+    const states = socketStates(readTextOr(`/proc/${pid}/net/tcp`));
+    n += (states.get(TCP_SYN_SENT) ?? 0) + (states.get(TCP_CLOSE_WAIT) ?? 0);
+  }
+  return n;
+}
+
+/** Waits until no HAProxy of the lab has a session in progress, `capMs` at most. */
+export async function waitForQuiet(capMs: number): Promise<{ waitedMs: number; pending: number }> {
+  const st = readLabState();
+  const pids = (st?.processes ?? []).filter((p) => p.key.startsWith('haproxy:')).map((p) => p.pid);
+  const t0 = Date.now();
+  let pending = pendingSessions(pids);
+  while (pending > 0 && Date.now() - t0 < capMs) {
+    await sleep(250);
+    pending = pendingSessions(pids);
+  }
+  return { waitedMs: Date.now() - t0, pending };
+}
 
 /** Connections in SYN_SENT in a /proc/net/tcp table, as address pairs ("ip:port|ip:port", sorted). */
 export function synSentTuples(procNetTcp: string): string[] {
@@ -87,9 +126,10 @@ export function haproxyCheckPorts(cfg: string): number[] {
 }
 
 /** Sends one request from `from` to `to` with every host and pod namespace captured, and decodes the captures. */
-export async function captureRequest(from: string, to: string, opts: { timeoutSeconds?: number; keepDir?: string } = {}): Promise<KernelRequestCapture> {
+export async function captureRequest(from: string, to: string, opts: { timeoutSeconds?: number; keepDir?: string; quietCapMs?: number } = {}): Promise<KernelRequestCapture> {
   const st = readLabState();
   if (!st) throw new Error('no lab is up (hoplab lab up <dir> first)');
+  const quiet = await waitForQuiet(opts.quietCapMs ?? 30_000);
   const sc = loadScenario(st.dir);
   const targets = [
     ...sc.topology.hosts.map((h) => ({ name: h.name, ns: hostNs(h.name) })),
@@ -140,6 +180,7 @@ export async function captureRequest(from: string, to: string, opts: { timeoutSe
     pods: st.pods.map((p) => ({ name: p.name, ip: p.ip, node: p.node, hostVeth: p.hostVeth })),
     skipped,
     dropped,
+    quiet,
     ...(opts.keepDir !== undefined ? { dir: opts.keepDir } : {}),
   };
 }

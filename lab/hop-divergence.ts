@@ -1,8 +1,8 @@
 // Where the kernel and the simulator part for one request: both sides' journeys (hop-journeys.ts)
 // are reduced to the request's packets, matched by flow role, and compared hop by hop.
 //
-// - The request's window: from the client's first SYN to its first FIN or RST (curl is done by
-//   then); after a try that lasted over half a second, packets sent in the last 20 ms are left out
+// - The request's window: from the client's first SYN to the target to its first FIN or RST there
+//   (curl is done by then); after a try that lasted over half a second, packets sent in the last 20 ms are left out
 //   (a SYN retransmitted at 2 s races curl's own 2 s timeout on both sides).
 // - The request's connections: those whose SYN is sent in the window, followed through NAT by the
 //   address pairs their packets show at every hop; connections open before the request (a SYN still
@@ -26,6 +26,8 @@ import type { Fate, Hop, HopPacket, Journey, Side } from './hop-journeys.js';
 export interface AlignOptions {
   /** The host that sent the request. */
   readonly client: string;
+  /** Where it was sent ("ip:port"): the client's connection there opens and closes the window. */
+  readonly target?: string;
   /** HAProxy's `check port`s: connections to them are health checks, not the request. */
   readonly checkPorts?: readonly number[];
   /** Kernel: connections already trying to open when the capture started ("ip:port|ip:port", sorted). */
@@ -102,10 +104,12 @@ interface SideView {
 }
 
 function prepare(side: Side, journeys: readonly Journey[], o: AlignOptions): SideView {
-  const all = journeys.filter((j) => roleOf(j.first) !== 'ACK');
-  const clientSyn = all.find((j) => j.emitter === o.client && roleOf(j.first) === 'SYN');
+  const all = journeys.filter((j) => roleOf(j.first) !== 'ACK').sort((a, b) => a.t - b.t);
+  const toTarget = (j: Journey): boolean => o.target === undefined || ep(j.first.dst, j.first.dport) === o.target;
+  const clientSyn = all.find((j) => j.emitter === o.client && roleOf(j.first) === 'SYN' && toTarget(j));
   const t0 = clientSyn?.t ?? Math.min(...all.map((j) => j.t));
-  const end = all.find((j) => j.t > t0 && j.emitter === o.client && (roleOf(j.first) === 'FIN' || roleOf(j.first) === 'RST'));
+  // (a RST the client sends to something else, such as a SYN-ACK it never asked for, does not end it)
+  const end = all.find((j) => j.t > t0 && j.emitter === o.client && (roleOf(j.first) === 'FIN' || roleOf(j.first) === 'RST') && toTarget(j));
   const tEnd = end ? end.t - (end.t - t0 > 500_000 ? 20_000 : 0) : Infinity;
   const inWindow = all.filter((j) => j.t >= t0 && j.t < tEnd);
   const checks = new Set(o.checkPorts ?? []);
@@ -183,10 +187,10 @@ function packetAt(v: SideView, p: Prepared, i: number): string {
   return here === v.describe(p.j.first) ? p.label : `${here}${p.again} (sent by ${p.j.emitter ?? p.j.hops[0]?.host ?? '?'} as ${v.describe(p.j.first)})`;
 }
 
-function hopText(v: SideView, h: Hop, next?: Hop, changedFrom?: HopPacket): string {
+function hopText(v: SideView, h: Hop, next?: Hop, changedFrom?: HopPacket, always = false): string {
   const where = `${h.host} on ${h.iface}${h.vxlan ? ' (in VXLAN)' : ''}`;
   const toward = h.dir === 'out' && next && next.dir === 'in' ? ` toward ${next.host}` : '';
-  const as = changedFrom && v.describe(changedFrom) !== v.describe(h.packet) ? ` as ${v.describe(h.packet)}` : '';
+  const as = always || (changedFrom && v.describe(changedFrom) !== v.describe(h.packet)) ? ` as ${v.describe(h.packet)}` : '';
   return `${h.dir === 'out' ? 'sent by' : 'received by'} ${where}${toward}${as}`;
 }
 
@@ -232,18 +236,15 @@ export function firstDivergence(kernel: readonly Journey[], simulated: readonly 
   const k = prepare('kernel', kernel, o);
   const s = prepare('simulator', simulated, { ...o, openBefore: [] });
   const simByKey = new Map(s.list.map((p) => [p.key, p] as const));
-  const kerByKey = new Map(k.list.map((p) => [p.key, p] as const));
   const cands: Candidate[] = [];
   const base = (kp: Prepared | undefined, sp: Prepared | undefined): Pick<Divergence, 'kernelHops' | 'simulatorHops'> => ({ kernelHops: kp ? hopList(k, kp.j) : [], simulatorHops: sp ? hopList(s, sp.j) : [] });
   const simExtras = (sp: Prepared): Pick<Divergence, 'simulatorFate' | 'simulatorNotes'> => ({ ...(sp.j.fate.kind !== 'unseen' ? { simulatorFate: sp.j.fate } : {}) });
 
-  for (const kp of k.list) {
-    const sp = simByKey.get(kp.key);
-    if (!sp) continue;
+  const comparePair = (kp: Prepared, sp: Prepared): void => {
     const n = Math.min(kp.sigs.length, sp.sigs.length);
     let m = 0;
     while (m < n && kp.sigs[m] === sp.sigs[m]) m++;
-    if (m === kp.sigs.length && m === sp.sigs.length) continue;
+    if (m === kp.sigs.length && m === sp.sigs.length) return;
     const kh = kp.j.hops;
     const sh = sp.j.hops;
     const prev = kh[m - 1] ?? sh[m - 1];
@@ -252,10 +253,12 @@ export function firstDivergence(kernel: readonly Journey[], simulated: readonly 
       const khm = kh[m] as Hop;
       const shm = sh[m] as Hop;
       const notes = shm.notes ?? (m > 0 ? sh[m - 1]?.notes : undefined);
+      // When the two sides' packets differ there, each side says what its packet looked like.
+      const differ = k.describe(khm.packet) !== s.describe(shm.packet);
       cands.push({ t: Math.min(kp.rels[m] as number, sp.rels[m] as number), rank: 0, d: {
         kind: 'hop', packet: packetAt(k, kp, Math.max(0, m - 1)), host,
-        kernel: hopText(k, khm, kh[m + 1], kh[m - 1]?.packet ?? kp.j.first),
-        simulator: hopText(s, shm, sh[m + 1], sh[m - 1]?.packet ?? sp.j.first),
+        kernel: hopText(k, khm, kh[m + 1], kh[m - 1]?.packet ?? kp.j.first, differ),
+        simulator: hopText(s, shm, sh[m + 1], sh[m - 1]?.packet ?? sp.j.first, differ),
         ...(notes ? { simulatorNotes: notes } : {}), ...base(kp, sp),
       } });
     } else if (m === kh.length) {
@@ -277,13 +280,35 @@ export function firstDivergence(kernel: readonly Journey[], simulated: readonly 
         ...simExtras(sp), ...(sp.j.fate.kind !== 'unseen' && sp.j.fate.notes ? { simulatorNotes: sp.j.fate.notes } : {}), ...base(kp, sp),
       } });
     }
+  };
+  const partner = new Map<Prepared, Prepared>();
+  const pair = (kp: Prepared, sp: Prepared): void => {
+    partner.set(kp, sp).set(sp, kp);
+    comparePair(kp, sp);
+  };
+  for (const kp of k.list) {
+    const sp = simByKey.get(kp.key);
+    if (sp) pair(kp, sp);
+  }
+  // A packet each side sent from the same host with the same role, to the same place (or from the
+  // same address to the same port), but with other addresses: the same packet, parted at its first
+  // hop (another source address, another NAT).
+  for (const kp of k.list) {
+    if (partner.has(kp) || kp.j.hops.length === 0) continue;
+    const a = kp.j.first;
+    const sp = s.list.find((x) => {
+      const b = x.j.first;
+      return !partner.has(x) && x.role === kp.role && x.j.emitter === kp.j.emitter && Math.abs(x.rel - kp.rel) <= 200_000
+        && ((a.dst === b.dst && a.dport === b.dport) || (a.src === b.src && a.dport === b.dport));
+    });
+    if (sp) pair(kp, sp);
   }
 
   // Packets only one side put on a wire (a simulated packet dropped before any wire and never seen
   // by the kernel is agreement).
-  const onlyIn = (v: SideView, other: ReadonlyMap<string, Prepared>): Prepared[] => v.list.filter((p) => !other.has(p.key) && p.j.hops.length > 0);
-  for (const [v, other] of [[k, simByKey], [s, kerByKey]] as const) {
-    for (const x of onlyIn(v, other)) {
+  const onlyIn = (v: SideView): Prepared[] => v.list.filter((p) => !partner.has(p) && p.j.hops.length > 0);
+  for (const v of [k, s]) {
+    for (const x of onlyIn(v)) {
       const sender = x.j.emitter ?? x.j.hops[0]?.host ?? '?';
       const first = x.j.hops[0] as Hop;
       const sent = `${sender} sent ${x.label}${first.dir === 'out' ? ` on ${first.iface}${x.j.hops[1] ? ` toward ${x.j.hops[1].host}` : ''}` : ''}`;
@@ -294,10 +319,10 @@ export function firstDivergence(kernel: readonly Journey[], simulated: readonly 
         const at = y.rels[y.rels.length - 1];
         return y !== x && last !== undefined && at !== undefined && last.host === sender && last.dir === 'in' && at <= x.rel && x.rel - at <= 200_000;
       });
-      if (cause && !other.has(cause.key)) continue;
+      if (cause && !partner.has(cause)) continue;
       const mine = v.side === 'kernel';
       if (cause) {
-        const twin = other.get(cause.key) as Prepared;
+        const twin = partner.get(cause) as Prepared;
         const here = `${stopText(cause)}; then ${sent}`;
         const there = `${stopText(twin)}; ${sender} sent no ${x.label}`;
         const sp = mine ? twin : cause;

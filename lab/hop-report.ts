@@ -57,13 +57,19 @@ export interface HopReport {
 const tryText = (t: { outcome?: string; loggedClientIp?: string } | undefined): string => (t?.outcome === undefined ? 'no result' : `${t.outcome}${t.loggedClientIp !== undefined ? `, nginx logged ${t.loggedClientIp}` : ''}`);
 
 /** Compares a kernel capture with each simulator path and keeps the closest. Pure. */
-export function compareWithPaths(capture: Pick<KernelRequestCapture, 'journeys' | 'openBefore' | 'checkPorts' | 'pods' | 'from'> & { readonly result?: { readonly tries: readonly ProbeTry[] }; readonly dropped?: Readonly<Record<string, number>> }, paths: readonly SimPath[]): HopReport {
+export function compareWithPaths(capture: Pick<KernelRequestCapture, 'journeys' | 'openBefore' | 'checkPorts' | 'pods' | 'from'> & Partial<Pick<KernelRequestCapture, 'dropped' | 'quiet' | 'to'>> & { readonly result?: { readonly tries: readonly ProbeTry[] } }, paths: readonly SimPath[]): HopReport {
   const kernelTry = capture.result?.tries[0];
   const drops = Object.entries(capture.dropped ?? {});
-  // A sighting missing where tcpdump dropped packets proves nothing; say so beside the result.
-  const caveat = drops.length > 0 ? ` (tcpdump dropped packets in ${drops.map(([h, n]) => `${h} (${n})`).join(', ')})` : '';
+  // A sighting missing where tcpdump dropped packets proves nothing, and a session HAProxy still
+  // ran for an earlier client may have opened connections; say so beside the result.
+  const caveats = [
+    ...(drops.length > 0 ? [`tcpdump dropped packets in ${drops.map(([h, n]) => `${h} (${n})`).join(', ')}`] : []),
+    ...(capture.quiet && capture.quiet.pending > 0 ? [`HAProxy still ran ${capture.quiet.pending} connection(s) for earlier tries after ${(capture.quiet.waitedMs / 1000).toFixed(0)} s`] : []),
+  ];
+  const caveat = caveats.length > 0 ? ` (${caveats.join('; ')})` : '';
   if (paths.length === 0) return { status: 'failed', text: 'first divergent hop not found: the simulator gave no path', ...(kernelTry ? { kernelTry } : {}) };
-  const o: AlignOptions = { client: capture.from, checkPorts: capture.checkPorts, openBefore: capture.openBefore };
+  const target = capture.to === undefined ? undefined : /:\d+$/.test(capture.to) ? capture.to : `${capture.to}:80`;
+  const o: AlignOptions = { client: capture.from, ...(target !== undefined ? { target } : {}), checkPorts: capture.checkPorts, openBefore: capture.openBefore };
   let best: { path: SimPath; d: Divergence | undefined } | undefined;
   for (const path of paths) {
     const sim: Journey[] = simJourneys(path.events, podRenamer(path.pods, capture.pods));

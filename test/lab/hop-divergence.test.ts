@@ -181,6 +181,14 @@ describe('first divergent hop', () => {
     expect(diverge([...story(), retrans], story())).toMatchObject({ packet: 'data (HTTP GET) 192.168.0.10:* → 192.168.0.1:30080', kernel: expect.stringMatching(/then lb sent SYN 172\.16\.0\.254:\* → 172\.16\.0\.11:30080 \(again, #2\)/) });
   });
 
+  it("the window closes at the client's FIN or RST to the target, not at a RST it sends elsewhere", () => {
+    const rst: Pkt = { name: 'rst', t: 500, emitter: 'host01', hops: [['host01', 'eth0', 'out', tcp(C, 50470, '172.16.0.12', 30080, 'RST')], ['lb', 'eth0', 'in', tcp(C, 50470, '172.16.0.12', 30080, 'RST')]], sim: {} };
+    const k = [...story(), rst];
+    const sim = edit([...story(), rst], 'resp', (p) => ({ ...p, hops: [['lb', 'eth1', 'out', tcp(VIP, 30080, C, 50470, 'PSH,ACK', 'HTTP/1.1 200 OK')], ['worker01', 'eth0', 'in', tcp(VIP, 30080, C, 50470, 'PSH,ACK', 'HTTP/1.1 200 OK')]] }));
+    expect(diverge(k, sim, { client: 'host01' })).toBeUndefined();
+    expect(diverge(k, sim, { client: 'host01', target: '192.168.0.1:30080' })).toMatchObject({ kind: 'hop', packet: 'data (HTTP 200) 192.168.0.1:30080 → 192.168.0.10:*' });
+  });
+
   it("packets sent in the last 20 ms before the client gives up after a long try are left out (timers race curl's timeout)", () => {
     const late = (p: Pkt): Pkt => (p.name === 'fin' || p.name === 'lbfin' ? { ...p, t: p.t + 2_000_000 } : p);
     const retry: Pkt = { ...(story().find((p) => p.name === 'bsyn') as Pkt), name: 'bsyn2', t: 1_995_000 };
