@@ -100,49 +100,53 @@ function rootPath(env: NginxEnv, root: string): string {
   return root.startsWith('/') ? root : `${env.prefix}/${root}`;
 }
 
-interface Outcome { status: number; body: number; errors: { level: NginxLevel; message: string }[]; why: string[] }
+interface Outcome { status: number; body: number; errors: { level: NginxLevel; message: string }[]; why: readonly string[] }
 
-function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: string, ua: string | undefined, depth = 0): Outcome & { location?: LocationModel; settings: LocSettings } {
+const NO_WHY: readonly string[] = Object.freeze([]);
+
+function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: string, ua: string | undefined, ex: boolean, depth = 0): Outcome & { location?: LocationModel; settings: LocSettings } {
   const loc = selectLocation(s, uri);
   const st = loc?.settings ?? s.settings;
   const special = (code: number): number => specialResponseSize(code, ua === undefined ? { version: env.version, serverTokens: st.serverTokens } : { version: env.version, serverTokens: st.serverTokens, userAgent: ua }) ?? 0;
   const done = (o: Outcome): Outcome & { location?: LocationModel; settings: LocSettings } => (loc ? { ...o, location: loc, settings: st } : { ...o, settings: st });
-  const why = [loc ? `location ${loc.modifier ? `${loc.modifier} ` : ''}${loc.pattern} (line ${loc.directive.loc.line})` : 'no location matched'];
+  const why: readonly string[] = ex ? [loc ? `location ${loc.modifier ? `${loc.modifier} ` : ''}${loc.pattern} (line ${loc.directive.loc.line})` : 'no location matched'] : NO_WHY;
   const ret = s.ret ?? loc?.ret;
   if (ret) {
     const body = ret.text !== undefined && !(ret.code >= 301 && ret.code <= 308) ? utf8Bytes(ret.text).length : special(ret.code);
-    return done({ status: ret.code, body, errors: [], why: [...why, `return ${ret.code}`] });
+    return done({ status: ret.code, body, errors: [], why: ex ? [...why, `return ${ret.code}`] : NO_WHY });
   }
   const root = rootPath(env, st.root);
   if (uri.endsWith('/')) {
-    if (!['GET', 'HEAD', 'POST'].includes(req.method)) return done({ status: 405, body: special(405), errors: [], why: [...why, `${req.method} is not allowed on static content`] });
+    if (!['GET', 'HEAD', 'POST'].includes(req.method)) return done({ status: 405, body: special(405), errors: [], why: ex ? [...why, `${req.method} is not allowed on static content`] : NO_WHY });
     for (const name of st.index) {
       const full = `${root}${uri}${name}`;
       if (env.files.has(full)) {
         if (depth > 5) break;
-        const r = serveStatic(env, req, s, `${uri}${name}`, ua, depth + 1);
-        return { ...r, why: [...why, `index ${name}: internal redirect to ${uri}${name}`, ...r.why] };
+        const r = serveStatic(env, req, s, `${uri}${name}`, ua, ex, depth + 1);
+        return { ...r, why: ex ? [...why, `index ${name}: internal redirect to ${uri}${name}`, ...r.why] : NO_WHY };
       }
       if (!isDir(env, `${root}${uri}`)) {
         const errors = st.logNotFound ? [{ level: 'error' as const, message: `"${full}" is not found (2: No such file or directory)` }] : [];
-        return done({ status: 404, body: special(404), errors, why: [...why, `directory ${root}${uri} does not exist`] });
+        return done({ status: 404, body: special(404), errors, why: ex ? [...why, `directory ${root}${uri} does not exist`] : NO_WHY });
       }
     }
-    return done({ status: 403, body: special(403), errors: [{ level: 'error', message: `directory index of "${root}${uri}" is forbidden` }], why: [...why, 'no index file in the directory'] });
+    return done({ status: 403, body: special(403), errors: [{ level: 'error', message: `directory index of "${root}${uri}" is forbidden` }], why: ex ? [...why, 'no index file in the directory'] : NO_WHY });
   }
-  if (!['GET', 'HEAD', 'POST'].includes(req.method)) return done({ status: 405, body: special(405), errors: [], why: [...why, `${req.method} is not allowed on static content`] });
+  if (!['GET', 'HEAD', 'POST'].includes(req.method)) return done({ status: 405, body: special(405), errors: [], why: ex ? [...why, `${req.method} is not allowed on static content`] : NO_WHY });
   const path = `${root}${uri}`;
   const size = env.files.get(path);
   if (size === undefined) {
-    if (isDir(env, path)) return done({ status: 301, body: special(301), errors: [], why: [...why, `${path} is a directory: redirect to ${uri}/`] });
+    if (isDir(env, path)) return done({ status: 301, body: special(301), errors: [], why: ex ? [...why, `${path} is a directory: redirect to ${uri}/`] : NO_WHY });
     const errors = st.logNotFound ? [{ level: 'error' as const, message: `open() "${path}" failed (2: No such file or directory)` }] : [];
-    return done({ status: 404, body: special(404), errors, why: [...why, `${path} does not exist`] });
+    return done({ status: 404, body: special(404), errors, why: ex ? [...why, `${path} does not exist`] : NO_WHY });
   }
-  if (req.method === 'POST') return done({ status: 405, body: special(405), errors: [], why: [...why, 'POST to a static file'] });
-  return done({ status: 200, body: req.method === 'HEAD' ? 0 : size, errors: [], why: [...why, `served ${path} (${size} bytes)`] });
+  if (req.method === 'POST') return done({ status: 405, body: special(405), errors: [], why: ex ? [...why, 'POST to a static file'] : NO_WHY });
+  return done({ status: 200, body: req.method === 'HEAD' ? 0 : size, errors: [], why: ex ? [...why, `served ${path} (${size} bytes)`] : NO_WHY });
 }
 
-export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEnv = officialImageEnv()): NginxResponse {
+/** One request; `opts.explain` false leaves `why` empty (nothing records it). */
+export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEnv = officialImageEnv(), opts: { readonly explain?: boolean } = {}): NginxResponse {
+  const ex = opts.explain !== false;
   const port = req.serverPort ?? 80;
   const host = header(req, 'host');
   const server = selectServer(model, port, req.serverAddr, host);
@@ -197,7 +201,7 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   }
   const real = realClientAddr(server.settings.realIp, req.clientAddr, req.proxyProtocolAddr, req.headers);
   const uri = req.path.split('?')[0] ?? '/';
-  const o = serveStatic(env, req, server, uri, ua);
+  const o = serveStatic(env, req, server, uri, ua, ex);
   const ctx: ErrorLogContext = {
     client: real.addr, server: server.names[0] ?? '', request: requestLine,
     ...(host !== undefined ? { host } : {}),
@@ -207,7 +211,7 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   const lines = accessLines(o.settings, { status: o.status, body: o.body, remote: real.addr, request: requestLine, headers: true });
   const r: NginxResponse = {
     status: o.status, bodyBytes: o.body, accessLogLines: lines, errorLogLines, remoteAddr: real.addr, server,
-    why: [...(real.why ? [`client address ${real.addr} from ${real.why}`] : []), ...o.why],
+    why: ex ? [...(real.why ? [`client address ${real.addr} from ${real.why}`] : []), ...o.why] : NO_WHY,
     ...(o.location ? { location: o.location } : {}),
   };
   return lines[0] !== undefined ? { ...r, accessLogLine: lines[0] } : r;

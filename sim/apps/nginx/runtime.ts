@@ -76,7 +76,8 @@ export function startNginx(w: World, h: Host, model: NginxModel, env: NginxEnv =
                 serverAddr: formatIPv4(c.local.ip), serverPort: l.port,
                 ...(proxy ? { proxyProtocolAddr: proxy.addr, proxyProtocolPort: proxy.port, proxyProtocolDstAddr: proxy.dstAddr, proxyProtocolDstPort: proxy.dstPort } : {}),
                 method, path, httpVersion, headers, time: SIM_EPOCH_MS + w.now / 1000, connection: conn,
-              }, env);
+              }, env, { explain: w.rec.enabled });
+              if (w.rec.enabled && r.why.length) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'nginx', action: 'request', message: `${method} ${path}: ${r.why.join('; ')}` });
               for (const e of r.errorLogLines) logLine(w, h, rt, r.remoteAddr, r.status, e, true);
               for (const a of r.accessLogLines) logLine(w, h, rt, r.remoteAddr, r.status, a, false);
               if (r.status === undefined) { tcpClose(w, h, s); return; }
