@@ -82,6 +82,13 @@ export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyS
   return rt;
 }
 
+const serverAddresses = new Map<string, IPv4 | undefined>();
+/** A server line's address as an IPv4 value (parsed once per address text). */
+function serverAddress(addr: string): IPv4 | undefined {
+  if (!serverAddresses.has(addr)) serverAddresses.set(addr, parseIPv4(addr));
+  return serverAddresses.get(addr);
+}
+
 type Note = (action: string, message: string | (() => string), loc?: SourceLocation, flow?: string) => void;
 
 function listenFrontend(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, note: Note): void {
@@ -100,9 +107,10 @@ function listenFrontend(w: World, h: Host, fe: FrontendModel, model: HaproxyMode
 
 function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, client: Sock, note: Note): void {
   const remote = client.remote as { ip: IPv4; port: number };
-  const clientText = `${formatIPv4(remote.ip)}:${remote.port}`;
+  const remoteText = formatIPv4(remote.ip);
+  const clientText = `${remoteText}:${remote.port}`;
   const flow = `haproxy#${client.id}`;
-  const sel = selectBackend(fe, { srcIp: formatIPv4(remote.ip), srcPort: remote.port, dstIp: formatIPv4(client.local.ip), dstPort: client.local.port });
+  const sel = selectBackend(fe, { srcIp: remoteText, srcPort: remote.port, dstIp: formatIPv4(client.local.ip), dstPort: client.local.port });
   const beName = 'backend' in sel ? sel.backend : undefined;
   const be = beName !== undefined ? model.backends.find((b) => b.name === beName) : undefined;
   const bal = be ? balancers.get(be.name) : undefined;
@@ -133,13 +141,13 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
 
   const attempt = (avoid?: string, same?: ServerModel): void => {
     if (!clientOpen) return;
-    const srv = same ?? bal.pick(undefined, { srcIp: formatIPv4(remote.ip), ...(avoid !== undefined ? { avoid } : {}) });
+    const srv = same ?? bal.pick(undefined, { srcIp: remoteText, ...(avoid !== undefined ? { avoid } : {}) });
     if (!srv) {
       note('no-server', () => `backend ${be.name} has no server available; closing ${clientText}`, be.section.header.loc, flow);
       tcpClose(w, h, client);
       return;
     }
-    const ip = parseIPv4(srv.addr);
+    const ip = serverAddress(srv.addr);
     if (ip === undefined) { note('unsupported', () => `server ${srv.name} ${srv.addr}: only IPv4 server addresses are simulated`, srv.directive.loc, flow); tcpClose(w, h, client); return; }
     // A server without a port gets the port the client connected to; `+N`/`-N` offsets it.
     const port = srv.port === undefined ? client.local.port : srv.port.offset ? client.local.port + srv.port.value : srv.port.value;

@@ -166,7 +166,12 @@ export class SocketTable {
 
   /** A port bound by bind()+listen() cannot be shared by connect()'s ephemeral choice. */
   listenerOnPort(proto: 'tcp' | 'udp', ip: IPv4, port: number): boolean {
-    return this.listeners.some((s) => s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4));
+    for (const s of this.listeners) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
+    return false;
+  }
+
+  tupleInUse4(proto: 'tcp' | 'udp', localIp: IPv4, localPort: number, remoteIp: IPv4, remotePort: number): boolean {
+    return this.established.has(protoNum(proto), localIp, localPort, remoteIp, remotePort);
   }
 
   tupleInUse(proto: 'tcp' | 'udp', local: Endpoint, remote: Endpoint): boolean {

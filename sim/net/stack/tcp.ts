@@ -50,10 +50,10 @@ function ephemeralPort(w: World, h: Host, local: IPv4, remote: Endpoint): number
   const [lo, hi] = h.sysctl.ip_local_port_range;
   const span = hi - lo + 1;
   const start = w.rng.int(0, span - 1) & ~1;
-  for (const parity of [0, 1]) {
+  for (let parity = 0; parity <= 1; parity++) {
     for (let i = 0; i < span; i += 2) {
       const port = lo + ((start + i + parity) % span);
-      if (!h.sockets.tupleInUse('tcp', { ip: local, port }, remote) && !h.sockets.listenerOnPort('tcp', local, port)) return port;
+      if (!h.sockets.tupleInUse4('tcp', local, port, remote.ip, remote.port) && !h.sockets.listenerOnPort('tcp', local, port)) return port;
     }
   }
   throw new Error(`${h.name}: no free ephemeral port`);
@@ -80,11 +80,7 @@ export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, e
     localIp = src;
   }
   const port = o.bind?.port && o.bind.port > 0 ? o.bind.port : ephemeralPort(w, h, localIp, remote);
-  const sk = h.sockets.create('tcp', owner, { ip: localIp, port }, events, {
-    ...(o.transparent !== undefined ? { transparent: o.transparent } : {}),
-    ...(o.mark !== undefined ? { mark: o.mark } : {}),
-    ...(o.bindDev !== undefined ? { bindDev: o.bindDev } : {}),
-  });
+  const sk = h.sockets.create('tcp', owner, { ip: localIp, port }, events, o);
   sk.remote = remote;
   sk.state = 'SYN_SENT';
   sk.iss = iss(w);
