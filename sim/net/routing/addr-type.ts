@@ -27,11 +27,11 @@ export function addrType(s: RoutingState, ip: IPv4 | number, limitDev?: string):
   const a = ip >>> 0;
   let byAddr = cache.get(s);
   if (!byAddr) { byAddr = new Map(); cache.set(s, byAddr); }
-  let byDev = byAddr.get(a);
+  let byDev = byAddr.get(a | 0);
   if (!byDev) {
     if (byAddr.size >= 4096) byAddr.clear();
     byDev = new Map();
-    byAddr.set(a, byDev);
+    byAddr.set(a | 0, byDev);
   }
   const dev = limitDev ?? '';
   let t = byDev.get(dev);

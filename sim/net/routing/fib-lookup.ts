@@ -249,10 +249,12 @@ interface CachedFib {
   readonly mark: number;
   readonly tos: number;
   readonly proto: number;
+  readonly sport: number;
   readonly dport: number;
   readonly result: FibResult;
 }
 
+/** Keys are int32 (`| 0`): small integers that Maps hash without boxing them. */
 class FibCache {
   readonly ports: boolean;
   private readonly byDst = new Map<number, Map<number, CachedFib[]>>();
@@ -260,18 +262,14 @@ class FibCache {
   constructor(ports: boolean) {
     this.ports = ports;
   }
-  private inner(q: FibQuery): number {
-    const src = (q.src ?? 0) >>> 0;
-    return this.ports ? src * 65536 + (q.sport ?? 0) : src;
-  }
   get(q: FibQuery): FibResult | undefined {
-    const l = this.byDst.get(q.dst)?.get(this.inner(q));
+    const l = this.byDst.get(q.dst | 0)?.get((q.src ?? 0) | 0);
     if (!l) return undefined;
     const tos = q.tos ?? 0;
     for (let i = 0; i < l.length; i++) {
       const e = l[i] as CachedFib;
       if (e.iif !== q.iif || e.oif !== q.oif || e.mark !== q.mark || e.tos !== tos) continue;
-      if (this.ports && (e.proto !== (q.proto ?? 0) || e.dport !== (q.dport ?? 0))) continue;
+      if (this.ports && (e.proto !== (q.proto ?? 0) || e.sport !== (q.sport ?? 0) || e.dport !== (q.dport ?? 0))) continue;
       return e.result;
     }
     return undefined;
@@ -281,12 +279,14 @@ class FibCache {
       this.byDst.clear();
       this.size = 0;
     }
-    let m = this.byDst.get(q.dst);
-    if (!m) { m = new Map(); this.byDst.set(q.dst, m); }
-    const k = this.inner(q);
+    let m = this.byDst.get(q.dst | 0);
+    if (!m) { m = new Map(); this.byDst.set(q.dst | 0, m); }
+    const k = (q.src ?? 0) | 0;
     let l = m.get(k);
     if (!l) { l = []; m.set(k, l); }
-    l.push({ iif: q.iif, oif: q.oif, mark: q.mark, tos: q.tos ?? 0, proto: this.ports ? (q.proto ?? 0) : 0, dport: this.ports ? (q.dport ?? 0) : 0, result });
+    // With port selectors every connection is its own key: keep the list of one flow pair short.
+    if (l.length >= 64) { this.size -= l.length; l.length = 0; }
+    l.push({ iif: q.iif, oif: q.oif, mark: q.mark, tos: q.tos ?? 0, proto: this.ports ? (q.proto ?? 0) : 0, sport: this.ports ? (q.sport ?? 0) : 0, dport: this.ports ? (q.dport ?? 0) : 0, result });
     this.size++;
   }
 }
@@ -294,7 +294,9 @@ class FibCache {
 const resultCache = new WeakMap<RoutingState, FibCache>();
 const CACHE_LIMIT = 4096;
 
-export function fibLookup(s: RoutingState, q: FibQuery, opts: FibLookupOptions = {}): FibResult {
+const NO_OPTIONS: FibLookupOptions = Object.freeze({});
+
+export function fibLookup(s: RoutingState, q: FibQuery, opts: FibLookupOptions = NO_OPTIONS): FibResult {
   if (opts.chooser || opts.minScope) return fibLookupDetailed(s, q, opts).result;
   let c = resultCache.get(s);
   if (!c) {

@@ -95,7 +95,7 @@ interface CachedValidation {
   readonly result: ValidateSourceResult;
 }
 
-/** Answers per routing state (an immutable value), keyed by source then destination. */
+/** Answers per routing state (an immutable value), keyed by source then destination (as int32: no boxing). */
 const validations = new WeakMap<RoutingState, Map<number, Map<number, CachedValidation[]>>>();
 const VALIDATION_LIMIT = 4096;
 const validationSizes = new WeakMap<RoutingState, number>();
@@ -108,8 +108,8 @@ export function validateSourceCached(s: RoutingState, src: IPv4, dst: IPv4, iif:
   let bySrc = validations.get(s);
   if (!bySrc) { bySrc = new Map(); validations.set(s, bySrc); validationSizes.set(s, 0); }
   const flags = (srcValidMark ? 1 : 0) | (acceptLocal ? 2 : 0);
-  let byDst = bySrc.get(src);
-  const l = byDst?.get(dst);
+  let byDst = bySrc.get(src | 0);
+  const l = byDst?.get(dst | 0);
   if (l) {
     for (let i = 0; i < l.length; i++) {
       const e = l[i] as CachedValidation;
@@ -122,9 +122,9 @@ export function validateSourceCached(s: RoutingState, src: IPv4, dst: IPv4, iif:
   const result = validateSource(s, q);
   const size = validationSizes.get(s) ?? 0;
   if (size >= VALIDATION_LIMIT) { bySrc.clear(); validationSizes.set(s, 0); byDst = undefined; }
-  if (!byDst) { byDst = new Map(); bySrc.set(src, byDst); }
-  let list = byDst.get(dst);
-  if (!list) { list = []; byDst.set(dst, list); }
+  if (!byDst) { byDst = new Map(); bySrc.set(src | 0, byDst); }
+  let list = byDst.get(dst | 0);
+  if (!list) { list = []; byDst.set(dst | 0, list); }
   list.push({ iif, oif, mark, tos, rpFilter, flags, result });
   validationSizes.set(s, (validationSizes.get(s) ?? 0) + 1);
   return result;

@@ -352,7 +352,7 @@ function conntrackIn(w: World, h: Host, skb: Skb): HookOutcome | undefined {
 
 function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
   const ct = skb.ct;
-  if (!ct || skb.notrack || skb.ctState === 'INVALID') return { ok: true, reroute: false };
+  if (!ct || skb.notrack || skb.ctState === 'INVALID') return OK;
   const manip = manipOf(hook);
   let nat: Extract<TableOutcome, { kind: 'NAT' }> | undefined;
   const firstPacket = skb.ctDir === 'ORIGINAL' && (skb.ctState === 'NEW' || skb.ctState === 'RELATED');
@@ -376,9 +376,9 @@ function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutc
     const kind = nat ? natKind(nat.verdict.kind) : skb.ctDir === 'REPLY' ? (manip === 'dst' ? 'un-SNAT' : 'un-DNAT') : manip === 'dst' ? 'DNAT' : 'SNAT';
     const why = nat ? `first packet of the connection: ${nat.verdict.kind}` : skb.ctDir === 'REPLY' ? 'reply of a NATed connection, from its conntrack entry' : 'later packet of a NATed connection, from its conntrack entry';
     if (w.rec.enabled) w.emit({ kind: 'nat', t: w.now, host: h.host, hook, nat: kind, before: summarize(before, skb.id), after: summarize(after, skb.id), ...(nat?.rule ? { rule: nat.rule } : {}), why });
-    if (manip === 'dst') return { ok: true, reroute: before.dst !== after.dst };
+    if (manip === 'dst') return before.dst !== after.dst ? OK_REROUTE : OK;
   }
-  return { ok: true, reroute: false };
+  return OK;
 }
 
 function natKind(k: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT'): 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' {
