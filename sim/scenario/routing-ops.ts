@@ -6,7 +6,7 @@ import type { FibResult } from '../net/routing/api.js';
 import type { RoutingOps } from '../net/stack/host.js';
 import type { NsSysctl, Iface } from '../model/netns.js';
 import { effectiveSysctl } from '../model/netns.js';
-import { fibLookup } from '../net/routing/fib-lookup.js';
+import { fibCacheOf, fibLookupIn, type FibCache } from '../net/routing/fib-lookup.js';
 import { inetSelectAddr, sourceFor } from '../net/routing/select-addr.js';
 import { addrType } from '../net/routing/addr-type.js';
 import { isLocalAddress, type RoutingState } from '../net/routing/state.js';
@@ -23,8 +23,15 @@ export function makeRoutingOps(holder: RoutingHolder, ns: { readonly sysctl: NsS
     const i = ns.ifaces.get(dev);
     return i ? effectiveSysctl(ns, i).route_localnet === 1 : false;
   };
+  // The lookup cache of the current routing state, fetched again only when the state changes.
+  let cachedState: RoutingState | undefined;
+  let cache: FibCache | undefined;
   return {
-    lookup: (q) => fibLookup(holder.state, q),
+    lookup: (q) => {
+      const st = holder.state;
+      if (st !== cachedState || !cache) { cachedState = st; cache = fibCacheOf(st); }
+      return fibLookupIn(cache, st, q);
+    },
     sourceFor: (dst: IPv4, r: Extract<FibResult, { ok: true }>) => sourceFor(holder.state, r, dst, r.nexthop ? { routeLocalnet: localnet(r.nexthop.dev) } : {}),
     selectAddr: (dev, dst) => inetSelectAddr(holder.state, dev, dst, 'global', { routeLocalnet: localnet(dev) }),
     validateSource: (src, dst, iif, oif, mark, tos) => {

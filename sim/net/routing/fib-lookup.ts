@@ -255,7 +255,7 @@ interface CachedFib {
 }
 
 /** Keys are int32 (`| 0`): small integers that Maps hash without boxing them. */
-class FibCache {
+export class FibCache {
   readonly ports: boolean;
   private readonly byDst = new Map<number, Map<number, CachedFib[]>>();
   private size = 0;
@@ -296,16 +296,26 @@ const CACHE_LIMIT = 4096;
 
 const NO_OPTIONS: FibLookupOptions = Object.freeze({});
 
-export function fibLookup(s: RoutingState, q: FibQuery, opts: FibLookupOptions = NO_OPTIONS): FibResult {
-  if (opts.chooser || opts.minScope) return fibLookupDetailed(s, q, opts).result;
+/** The result cache of a routing state (one per state value). */
+export function fibCacheOf(s: RoutingState): FibCache {
   let c = resultCache.get(s);
   if (!c) {
     c = new FibCache(s.rules.some((r) => r.ipproto !== undefined || r.sport !== undefined || r.dport !== undefined));
     resultCache.set(s, c);
   }
+  return c;
+}
+
+export function fibLookup(s: RoutingState, q: FibQuery, opts: FibLookupOptions = NO_OPTIONS): FibResult {
+  if (opts.chooser || opts.minScope) return fibLookupDetailed(s, q, opts).result;
+  return fibLookupIn(fibCacheOf(s), s, q);
+}
+
+/** fibLookup with the state's cache already in hand (fibCacheOf). */
+export function fibLookupIn(c: FibCache, s: RoutingState, q: FibQuery): FibResult {
   let r = c.get(q);
   if (r === undefined) {
-    r = fibLookupDetailed(s, q, opts).result;
+    r = fibLookupDetailed(s, q).result;
     c.set(q, r);
   }
   return r;
