@@ -37,6 +37,7 @@ export function makeNetfilterOps(ruleset: Ruleset): NetfilterOps {
       return c && names ? runChain(names, t, c, env, opts) : runTable(ruleset, t, hook, env, opts);
     },
     policyOnly: (t, hook) => policyOnly.get(t)?.get(hook),
+    plans: undefined,
     builtin: (t, hook) => {
       const c = chains.get(t)?.get(hook);
       const names = byName.get(t);

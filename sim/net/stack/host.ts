@@ -38,7 +38,19 @@ export interface NetfilterOps {
   policyOnly?(table: Table, hook: Hook): NfChain | undefined;
   /** The built-in chain of `hook` in `table` with every chain of that table by name. */
   builtin?(table: Table, hook: Hook): BuiltinChain | undefined;
+  /** Filled in by the walker: what each hook runs for this ruleset (see nf-hook.ts). */
+  plans?: HookPlans | undefined;
 }
+
+/** A table stage of a hook plan: the built-in chain to walk, or only its policy when it is empty. */
+export interface TableStage {
+  readonly table: Table;
+  readonly chain: NfChain;
+  readonly chains: ReadonlyMap<string, NfChain>;
+  readonly empty: boolean;
+}
+export type PlanStage = 'conntrack' | 'confirm' | 'nat' | TableStage;
+export type HookPlans = Readonly<Record<Hook, readonly PlanStage[]>>;
 
 export type Delegate = (env: NfEnv) => DelegatedVerdict | undefined;
 

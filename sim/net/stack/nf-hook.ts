@@ -15,7 +15,7 @@ import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
 import { applyNat, manipOf, packetChanged, setupNat } from './nat.js';
 import { summarize, type Skb } from './skb.js';
-import type { Host, NetfilterOps } from './host.js';
+import type { Host, HookPlans, NetfilterOps, PlanStage } from './host.js';
 import type { World } from './world.js';
 import { ANY_IPV4 } from '../../core/ip.js';
 
@@ -59,16 +59,6 @@ export function hookIo(inDev: string | undefined, out: string | undefined, nexth
 const OK: HookOutcome = Object.freeze({ ok: true, reroute: false });
 const OK_REROUTE: HookOutcome = Object.freeze({ ok: true, reroute: true });
 
-/** A table stage of a hook plan: the built-in chain to walk, or only its policy when it is empty. */
-interface TableStage {
-  readonly table: Table;
-  readonly chain: NfChain;
-  readonly chains: ReadonlyMap<string, NfChain>;
-  readonly empty: boolean;
-}
-type PlanStage = 'conntrack' | 'confirm' | 'nat' | TableStage;
-type HookPlans = Readonly<Record<Hook, readonly PlanStage[]>>;
-
 function buildPlans(nf: NetfilterOps | undefined): HookPlans | undefined {
   if (nf && !nf.builtin) return undefined;
   const plans = {} as Record<Hook, PlanStage[]>;
@@ -86,15 +76,14 @@ function buildPlans(nf: NetfilterOps | undefined): HookPlans | undefined {
   return plans;
 }
 
-/** Hook plans per ruleset binding (rules change by replacing the binding, so a plan never goes stale). */
-const plansByOps = new WeakMap<NetfilterOps, HookPlans | undefined>();
 const PLANS_WITHOUT_NETFILTER = buildPlans(undefined) as HookPlans;
 
+/** Hook plans per ruleset binding (rules change by replacing the binding, so a plan never goes stale). */
 function plansOf(h: Host): HookPlans | undefined {
   const nf = h.netfilter;
   if (!nf) return PLANS_WITHOUT_NETFILTER;
-  if (!plansByOps.has(nf)) plansByOps.set(nf, buildPlans(nf));
-  return plansByOps.get(nf);
+  if (nf.plans === undefined && nf.builtin) nf.plans = buildPlans(nf);
+  return nf.plans;
 }
 
 export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
