@@ -9,7 +9,6 @@ import { assertNever } from '../../core/assert.js';
 import type { Disposition, RuleInfo } from '../../trace/events.js';
 import type { DelegatedVerdict, Hook, NfConntrack, NfEnv, NfPacketView, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table, TableResult } from '../netfilter/api.js';
 import { runChain } from '../netfilter/run-table.js';
-import type { NfChain } from '../netfilter/ruleset.js';
 import { ports } from '../packet.js';
 import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
