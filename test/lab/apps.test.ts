@@ -69,5 +69,7 @@ describe('probe helpers', () => {
   it('captures `any` as Linux cooked v2', () => {
     expect(tcpdumpArgv('any', '/f.pcap')).toEqual(['tcpdump', '-i', 'any', '-y', 'LINUX_SLL2', '-U', '-n', '-Z', 'root', '-s', '262144', '-w', '/f.pcap']);
     expect(tcpdumpArgv('eth0', '/f.pcap', { count: 5 })).not.toContain('LINUX_SLL2');
+    // The divergent hop's captures: nanosecond stamps, no block buffering, short snaps in a larger ring.
+    expect(tcpdumpArgv('any', '/f.pcap', { nanoseconds: true, immediate: true, snaplen: 2048, bufferKiB: 4096 })).toEqual(['tcpdump', '-i', 'any', '-y', 'LINUX_SLL2', '-U', '-n', '-Z', 'root', '-s', '2048', '-B', '4096', '--immediate-mode', '--time-stamp-precision=nano', '-w', '/f.pcap']);
   });
 });
