@@ -11,8 +11,8 @@ export interface Timer {
  * action at once (a cancelled timer may stay queued until its time, but keeps nothing alive).
  */
 class Item implements Timer {
-  private action: (() => void) | undefined;
-  constructor(readonly at: number, readonly order: number, run: () => void) {
+  private action: (() => void) | Firable | undefined;
+  constructor(readonly at: number, readonly order: number, run: (() => void) | Firable) {
     this.action = run;
   }
   get cancelled(): boolean {
@@ -22,8 +22,15 @@ class Item implements Timer {
     if (v) this.action = undefined;
   }
   run(): void {
-    this.action?.();
+    const a = this.action;
+    if (typeof a === 'function') a();
+    else a?.fire();
   }
+}
+
+/** An action as an object (its state in its fields): scheduling one allocates no closure. */
+export interface Firable {
+  fire(): void;
 }
 
 export class Scheduler {
@@ -39,6 +46,13 @@ export class Scheduler {
 
   after(delayUs: number, run: () => void): Timer {
     return this.at(this.now + delayUs, run);
+  }
+
+  /** `after` for an action object. */
+  afterFire(delayUs: number, f: Firable): Timer {
+    const item = new Item(Math.max(this.now + delayUs, this.now), this.order++, f);
+    this.push(item);
+    return item;
   }
 
   get pending(): number {

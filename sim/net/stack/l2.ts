@@ -11,7 +11,7 @@ import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { Segment, SegmentMember, World } from './world.js';
 import { ipRcv, ipLocalOut, sendIcmpError } from './ip.js';
-import type { Timer } from '../../core/scheduler.js';
+import type { Firable, Timer } from '../../core/scheduler.js';
 import { bridgeRcv, bridgeXmit } from './bridge.js';
 
 const ARP_RETRIES = 3; // mcast_solicit
@@ -177,9 +177,16 @@ function portsOf(w: World, seg: Segment): readonly Port[] {
   return ports;
 }
 
-/** The frame reaches the other end of the wire after the link's latency. */
+/** A frame on the wire: it reaches `iface` of `h` when the link's latency has passed. */
+class Arrival implements Firable {
+  constructor(private readonly w: World, private readonly h: Host, private readonly iface: Iface, private readonly frame: EthFrame, private readonly id: number) {}
+  fire(): void {
+    frameRcv(this.w, this.h, this.iface, this.frame, this.id);
+  }
+}
+
 function deliverLater(w: World, latencyUs: number, h: Host, iface: Iface, frame: EthFrame, id: number): void {
-  w.sched.after(latencyUs, () => frameRcv(w, h, iface, frame, id));
+  w.sched.afterFire(latencyUs, new Arrival(w, h, iface, frame, id));
 }
 
 /** netif_receive_skb for one device: ARP, or IPv4 up to ip_rcv. */
