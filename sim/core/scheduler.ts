@@ -33,8 +33,14 @@ export interface Firable {
   fire(): void;
 }
 
+/** Actions due further than this from now wait in a second queue (TIME_WAIT, keepalive, retransmission timers). */
+const FAR_US = 100_000;
+
 export class Scheduler {
-  private heap: Item[] = [];
+  // Two binary heaps: frames in flight and other near actions, and far timers. Most pushes and
+  // pops touch only the small near heap; the next action is the earlier of the two tops.
+  private near: Item[] = [];
+  private far: Item[] = [];
   private order = 0;
   now = 0; // µs
 
@@ -56,16 +62,18 @@ export class Scheduler {
   }
 
   get pending(): number {
-    return this.heap.length;
+    return this.near.length + this.far.length;
   }
 
   /** Runs until the queue is empty or the clock would pass `until`; returns the number of actions run. */
   run(until = Number.POSITIVE_INFINITY, maxSteps = 1_000_000): number {
     let steps = 0;
-    while (this.heap.length > 0) {
-      const top = this.heap[0] as Item;
-      if (top.at > until) break;
-      this.pop();
+    for (;;) {
+      const n = this.near[0];
+      const f = this.far[0];
+      const top = n === undefined ? f : f === undefined || less(n, f) ? n : f;
+      if (top === undefined || top.at > until) break;
+      heapPop(top === n ? this.near : this.far);
       if (top.cancelled) continue;
       this.now = top.at;
       top.run();
@@ -76,37 +84,39 @@ export class Scheduler {
   }
 
   private push(item: Item): void {
-    const h = this.heap;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const parent = h[p] as Item;
-      if (!less(item, parent)) break;
-      h[i] = parent;
-      i = p;
-    }
-    h[i] = item;
+    heapPush(item.at - this.now > FAR_US ? this.far : this.near, item);
   }
+}
 
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop() as Item;
-    const n = h.length;
-    if (n === 0) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let m = l;
-      if (r < n && less(h[r] as Item, h[l] as Item)) m = r;
-      if (!less(h[m] as Item, last)) break;
-      h[i] = h[m] as Item;
-      i = m;
-    }
-    h[i] = last;
+function heapPush(h: Item[], item: Item): void {
+  h.push(item);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const parent = h[p] as Item;
+    if (!less(item, parent)) break;
+    h[i] = parent;
+    i = p;
   }
+  h[i] = item;
+}
+
+function heapPop(h: Item[]): void {
+  const last = h.pop() as Item;
+  const n = h.length;
+  if (n === 0) return;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    let m = l;
+    if (r < n && less(h[r] as Item, h[l] as Item)) m = r;
+    if (!less(h[m] as Item, last)) break;
+    h[i] = h[m] as Item;
+    i = m;
+  }
+  h[i] = last;
 }
 
 function less(a: Item, b: Item): boolean {

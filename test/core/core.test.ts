@@ -79,4 +79,23 @@ describe('scheduler', () => {
     expect(s.pending).toBe(2);
     expect(s.now).toBe(2500);
   });
+  it('keeps time order and FIFO between near actions and far timers, whichever queue holds them', () => {
+    const s = new Scheduler();
+    const seen: string[] = [];
+    // Scheduled from time 0: a far timer (queued far) and, later, near actions for the same instant.
+    s.at(1_000_000, () => seen.push('far-first'));
+    s.at(999_990, () => {
+      seen.push('near-before');
+      s.after(10, () => seen.push('near-same-time'));
+    });
+    s.at(5_000_000, () => seen.push('farther'));
+    const far = s.at(2_000_000, () => seen.push('cancelled'));
+    far.cancelled = true;
+    expect(far.cancelled).toBe(true);
+    s.at(3, () => seen.push('first'));
+    s.run();
+    expect(seen).toEqual(['first', 'near-before', 'far-first', 'near-same-time', 'farther']);
+    expect(s.pending).toBe(0);
+    expect(s.now).toBe(5_000_000);
+  });
 });

@@ -108,7 +108,8 @@ function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: stri
   const loc = selectLocation(s, uri);
   const st = loc?.settings ?? s.settings;
   const special = (code: number): number => specialResponseSize(code, ua === undefined ? { version: env.version, serverTokens: st.serverTokens } : { version: env.version, serverTokens: st.serverTokens, userAgent: ua }) ?? 0;
-  const done = (o: Outcome): Outcome & { location?: LocationModel; settings: LocSettings } => (loc ? { ...o, location: loc, settings: st } : { ...o, settings: st });
+  const done = (o: Outcome): Outcome & { location?: LocationModel; settings: LocSettings } =>
+    loc ? { status: o.status, body: o.body, errors: o.errors, why: o.why, location: loc, settings: st } : { status: o.status, body: o.body, errors: o.errors, why: o.why, settings: st };
   const why: readonly string[] = ex ? [loc ? `location ${loc.modifier ? `${loc.modifier} ` : ''}${loc.pattern} (line ${loc.directive.loc.line})` : 'no location matched'] : NO_WHY;
   const ret = s.ret ?? loc?.ret;
   if (ret) {
@@ -209,10 +210,11 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   };
   const errorLogLines = o.errors.filter((e) => errLevelOk(e.level)).map((e) => errorLogLine({ time: req.time, tzOffsetMinutes: env.tzOffsetMinutes, level: e.level, pid: env.pid, conn, message: e.message, ctx }));
   const lines = accessLines(o.settings, { status: o.status, body: o.body, remote: real.addr, request: requestLine, headers: true });
-  const r: NginxResponse = {
+  const r: { -readonly [K in keyof NginxResponse]: NginxResponse[K] } = {
     status: o.status, bodyBytes: o.body, accessLogLines: lines, errorLogLines, remoteAddr: real.addr, server,
     why: ex ? [...(real.why ? [`client address ${real.addr} from ${real.why}`] : []), ...o.why] : NO_WHY,
-    ...(o.location ? { location: o.location } : {}),
   };
-  return lines[0] !== undefined ? { ...r, accessLogLine: lines[0] } : r;
+  if (o.location) r.location = o.location;
+  if (lines[0] !== undefined) r.accessLogLine = lines[0];
+  return r;
 }
