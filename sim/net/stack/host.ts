@@ -42,11 +42,11 @@ export interface NetfilterOps {
   plans?: HookPlans | undefined;
 }
 
-/** A table stage of a hook plan: the built-in chain to walk, or only its policy when it is empty. */
+/** A table stage of a hook plan: the built-in chain to walk, or only its policy when it is empty (none: not in the file, so empty with policy ACCEPT). */
 export interface TableStage {
   readonly table: Table;
-  readonly chain: NfChain;
-  readonly chains: ReadonlyMap<string, NfChain>;
+  readonly chain: NfChain | undefined;
+  readonly chains: ReadonlyMap<string, NfChain> | undefined;
   readonly empty: boolean;
 }
 export type PlanStage = 'conntrack' | 'confirm' | 'nat' | TableStage;

@@ -14,7 +14,7 @@ import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
 import { applyNat, manipOf, packetChanged, setupNat } from './nat.js';
 import { summarize, type Skb } from './skb.js';
-import type { Host, HookPlans, NetfilterOps, PlanStage } from './host.js';
+import type { Host, HookPlans, NetfilterOps, PlanStage, TableStage } from './host.js';
 import type { World } from './world.js';
 import { ANY_IPV4 } from '../../core/ip.js';
 
@@ -58,8 +58,13 @@ export function hookIo(inDev: string | undefined, out: string | undefined, nexth
 const OK: HookOutcome = Object.freeze({ ok: true, reroute: false });
 const OK_REROUTE: HookOutcome = Object.freeze({ ok: true, reroute: true });
 
-function buildPlans(nf: NetfilterOps | undefined): HookPlans | undefined {
-  if (nf && !nf.builtin) return undefined;
+/**
+ * What each hook runs on a host, in priority order: conntrack, confirm and the nat stage always
+ * (they decide for themselves), and a stage for every loaded table that has the hook. A table
+ * loaded without one of its built-in chains in the file still has it in the kernel, empty with
+ * policy ACCEPT: its stage has no chain.
+ */
+function buildPlans(nf: NetfilterOps | undefined): HookPlans {
   const plans = {} as Record<Hook, PlanStage[]>;
   for (const hook of Object.keys(STAGES) as Hook[]) {
     const out: PlanStage[] = [];
@@ -67,67 +72,25 @@ function buildPlans(nf: NetfilterOps | undefined): HookPlans | undefined {
       if (stage === 'conntrack' || stage === 'confirm' || stage === 'nat') { out.push(stage); continue; }
       if (!nf || !nf.has(stage)) continue;
       const b = nf.builtin?.(stage, hook);
-      // A table without this built-in chain accepts (as runTable does).
-      if (b) out.push({ table: stage, chain: b.chain, chains: b.chains, empty: b.chain.rules.length === 0 });
+      out.push(b ? { table: stage, chain: b.chain, chains: b.chains, empty: b.chain.rules.length === 0 } : { table: stage, chain: undefined, chains: undefined, empty: true });
     }
     plans[hook] = out;
   }
   return plans;
 }
 
-const PLANS_WITHOUT_NETFILTER = buildPlans(undefined) as HookPlans;
+const PLANS_WITHOUT_NETFILTER = buildPlans(undefined);
 
 /** Hook plans per ruleset binding (rules change by replacing the binding, so a plan never goes stale). */
-function plansOf(h: Host): HookPlans | undefined {
+function plansOf(h: Host): HookPlans {
   const nf = h.netfilter;
   if (!nf) return PLANS_WITHOUT_NETFILTER;
-  if (nf.plans === undefined && nf.builtin) nf.plans = buildPlans(nf);
-  return nf.plans;
+  return (nf.plans ??= buildPlans(nf));
 }
 
 export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
-  if (!w.rec.enabled) {
-    const plans = plansOf(h);
-    if (plans) return runHookQuiet(w, h, hook, plans[hook], skb, io);
-  }
-  let reroute = false;
-  const stages = STAGES[hook];
-  for (let i = 0; i < stages.length; i++) {
-    const stage = stages[i] as Stage;
-    if (stage === 'conntrack') {
-      const bad = conntrackIn(w, h, skb);
-      if (bad) return bad;
-      continue;
-    }
-    if (stage === 'confirm') {
-      if (skb.ct && !skb.ct.confirmed) {
-        if (!h.conntrack.confirm(skb.ct, w.now)) return { ok: false, disposition: 'DROPPED', reason: 'conntrack confirm found a clashing entry (nf_conntrack insert failed)' };
-        if (w.rec.enabled) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'confirm', entry: ctInfo(skb) });
-      }
-      continue;
-    }
-    if (stage === 'nat') {
-      const r = natStage(w, h, hook, skb, io);
-      if (!r.ok) return r;
-      if (r.reroute) reroute = true;
-      continue;
-    }
-    const nf = h.netfilter;
-    if (!nf || !nf.has(stage)) continue;
-    // mangle OUTPUT reroutes on any change of mark, addresses or TOS (ipt_mangle_out).
-    const mangleOut = stage === 'mangle' && hook === 'OUTPUT';
-    const mark = skb.mark;
-    const pkt = skb.pkt;
-    const res = runTable(w, h, stage, hook, skb, io);
-    if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage} ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
-    if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `${stage} ${hook}: REJECT --reject-with ${res.with}`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
-    if (mangleOut && (mark !== skb.mark || pkt.src !== skb.pkt.src || pkt.dst !== skb.pkt.dst || pkt.tos !== skb.pkt.tos)) reroute = true;
-  }
-  return reroute ? OK_REROUTE : OK;
-}
-
-/** runHook when nothing is recorded: the precomputed plan, no event, no description. */
-function runHookQuiet(w: World, h: Host, hook: Hook, plan: readonly PlanStage[], skb: Skb, io: HookIo): HookOutcome {
+  const rec = w.rec.enabled;
+  const plan = plansOf(h)[hook];
   let reroute = false;
   for (let i = 0; i < plan.length; i++) {
     const stage = plan[i] as PlanStage;
@@ -137,7 +100,10 @@ function runHookQuiet(w: World, h: Host, hook: Hook, plan: readonly PlanStage[],
       continue;
     }
     if (stage === 'confirm') {
-      if (skb.ct && !skb.ct.confirmed && !h.conntrack.confirm(skb.ct, w.now)) return { ok: false, disposition: 'DROPPED', reason: 'conntrack confirm found a clashing entry (nf_conntrack insert failed)' };
+      if (skb.ct && !skb.ct.confirmed) {
+        if (!h.conntrack.confirm(skb.ct, w.now)) return { ok: false, disposition: 'DROPPED', reason: 'conntrack confirm found a clashing entry (nf_conntrack insert failed)' };
+        if (rec) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'confirm', entry: ctInfo(skb) });
+      }
       continue;
     }
     if (stage === 'nat') {
@@ -146,28 +112,32 @@ function runHookQuiet(w: World, h: Host, hook: Hook, plan: readonly PlanStage[],
       if (r.reroute) reroute = true;
       continue;
     }
-    if (stage.empty) {
-      const c = stage.chain;
-      c.counters.packets += 1;
-      c.counters.bytes += ipLength(skb);
-      if (c.policy === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage.table} ${hook}: DROP` };
-      continue;
-    }
     const mark = skb.mark;
     const pkt = skb.pkt;
-    const env = (ENV_SLOT.env ??= new Env());
-    env.reset(w, h, stage.table, hook, skb, io);
-    const res = runChain(stage.chains, stage.table, stage.chain, env, NO_STEPS);
-    skb.mark = env.mark >>> 0;
-    if (env.notrack) skb.notrack = true;
-    if (res.verdict.kind !== 'ACCEPT') {
-      const out = tableOutcome(w, h, skb, res);
-      if (out.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage.table} ${hook}: DROP`, ...(out.rule ? { rule: out.rule } : {}) };
-      if (out.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `${stage.table} ${hook}: REJECT --reject-with ${out.with}`, reject: out.with, ...(out.rule ? { rule: out.rule } : {}) };
-    }
+    const res = rec ? runTable(w, h, stage.table, hook, skb, io) : runStageQuiet(w, h, hook, stage, skb, io);
+    if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `${stage.table} ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
+    if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `${stage.table} ${hook}: REJECT --reject-with ${res.with}`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
+    // mangle OUTPUT reroutes on any change of mark, addresses or TOS (ipt_mangle_out).
     if (hook === 'OUTPUT' && stage.table === 'mangle' && (mark !== skb.mark || pkt.src !== skb.pkt.src || pkt.dst !== skb.pkt.dst || pkt.tos !== skb.pkt.tos)) reroute = true;
   }
   return reroute ? OK_REROUTE : OK;
+}
+
+/** A table stage when nothing is recorded: only the policy of an empty chain, else the walk without steps. */
+function runStageQuiet(w: World, h: Host, hook: Hook, stage: TableStage, skb: Skb, io: HookIo): TableOutcome {
+  const c = stage.chain;
+  if (!c || !stage.chains) return T_ACCEPT;
+  if (stage.empty) {
+    c.counters.packets += 1;
+    c.counters.bytes += ipLength(skb);
+    return c.policy === 'DROP' ? T_DROP : T_ACCEPT;
+  }
+  const env = (ENV_SLOT.env ??= new Env());
+  env.reset(w, h, stage.table, hook, skb, io);
+  const res = runChain(stage.chains, stage.table, c, env, NO_STEPS);
+  skb.mark = env.mark >>> 0;
+  if (env.notrack) skb.notrack = true;
+  return res.verdict.kind === 'ACCEPT' ? T_ACCEPT : tableOutcome(w, h, skb, res);
 }
 
 type TableOutcome =
