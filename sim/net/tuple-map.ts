@@ -74,16 +74,20 @@ export class TupleMap<V> {
     this.count++;
   }
 
-  private grow(): void {
-    const { used, hashes, keys, vals } = this;
-    const old = this.cap;
-    const cap = old * 2;
+  /** Empty storage for `cap` slots. */
+  private allocate(cap: number): void {
     this.cap = cap;
     this.used = new Uint8Array(cap);
     this.hashes = new Uint32Array(cap);
     this.keys = new Int32Array(cap * 5);
     this.vals = new Array<V | undefined>(cap).fill(undefined);
     this.count = 0;
+  }
+
+  private grow(): void {
+    const { used, hashes, keys, vals } = this;
+    const old = this.cap;
+    this.allocate(old * 2);
     for (let i = 0; i < old; i++) {
       if (used[i] !== 1) continue;
       const o = i * 5;
@@ -118,11 +122,6 @@ export class TupleMap<V> {
   }
 
   clear(): void {
-    this.cap = INITIAL;
-    this.used = new Uint8Array(INITIAL);
-    this.hashes = new Uint32Array(INITIAL);
-    this.keys = new Int32Array(INITIAL * 5);
-    this.vals = new Array<V | undefined>(INITIAL).fill(undefined);
-    this.count = 0;
+    this.allocate(INITIAL);
   }
 }
