@@ -11,7 +11,7 @@ import type { IPv4 } from '../../core/ip.js';
 import type { AddrType } from '../netfilter/api.js';
 import { RT_TABLE } from './api.js';
 import type { Route } from './api.js';
-import { lookupRoutes } from './fib-lookup.js';
+import { localAndMain, lookupRoutes } from './fib-lookup.js';
 import type { RoutingState } from './state.js';
 import { tableRoutes } from './state.js';
 
@@ -45,7 +45,7 @@ export function addrType(s: RoutingState, ip: IPv4 | number, limitDev?: string):
 function addrTypeUncached(s: RoutingState, a: number, limitDev: string | undefined): AddrType {
   if (a >>> 24 === 0 || a === 0xffffffff) return 'BROADCAST';
   if (a >>> 28 === 0xe) return 'MULTICAST';
-  const routes = s.customRules ? tableRoutes(s, RT_TABLE.local) : [...tableRoutes(s, RT_TABLE.local), ...tableRoutes(s, RT_TABLE.main)];
+  const routes = s.customRules ? tableRoutes(s, RT_TABLE.local) : localAndMain(s);
   const hit = lookupRoutes(s, routes, { dst: a as IPv4, iif: 'lo', mark: 0 });
   if (hit.kind !== 'route') return 'UNICAST';
   const nh = hit.route.nexthops[0];

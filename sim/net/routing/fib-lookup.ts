@@ -143,6 +143,17 @@ function errorReason(t: Route['type']): 'blackhole' | 'unreachable' | 'prohibit'
   return t === 'unreachable' ? 'unreachable' : t === 'prohibit' ? 'prohibit' : 'blackhole';
 }
 
+/** The local and main tables as the one trie they are while no rule was ever added (per state). */
+const mergedTables = new WeakMap<RoutingState, readonly Route[]>();
+export function localAndMain(s: RoutingState): readonly Route[] {
+  let m = mergedTables.get(s);
+  if (!m) {
+    m = [...tableRoutes(s, RT_TABLE.local), ...tableRoutes(s, RT_TABLE.main)];
+    mergedTables.set(s, m);
+  }
+  return m;
+}
+
 /** The lookup with every rule consulted recorded. */
 export function fibLookupDetailed(s: RoutingState, q: FibQuery, opts: FibLookupOptions = {}): FibLookupDetail {
   const steps: FibStep[] = [];
@@ -152,7 +163,7 @@ export function fibLookupDetailed(s: RoutingState, q: FibQuery, opts: FibLookupO
 
   if (!s.customRules) {
     const [rLocal, rMain, rDefault] = s.rules as [IpRule, IpRule, IpRule];
-    const merged = [...tableRoutes(s, RT_TABLE.local), ...tableRoutes(s, RT_TABLE.main)];
+    const merged = localAndMain(s);
     const hit = lookupRoutes(s, merged, q, minScope);
     const ruleFor = (r: Route): IpRule => (r.table === RT_TABLE.local ? rLocal : rMain);
     if (hit.kind === 'route') {
