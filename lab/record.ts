@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { release } from 'node:os';
-import { resolveNs, startCapture, type CaptureHandle } from './capture.js';
+import { resolveNs, startCapture, type CaptureHandle, type CaptureOptions } from './capture.js';
 import { Lab } from './lab.js';
 import { probe, type ProbeResult } from './probe.js';
 import { loadScenario } from './scenario.js';
@@ -31,7 +31,7 @@ export function interfaceIndexes(ns: string): string {
   return r.stdout.split('\n').flatMap((l) => { const m = /^(\d+): ([^:@]+)/.exec(l); return m ? [`${m[1]}=${m[2]}`] : []; }).join(', ');
 }
 
-function noteText(o: { file: string; ifindexes: string; scenario: string; step: number; title: string; host: string; iface: string; command: string; date: string; policy: boolean; requests: readonly ProbeResult[] }): string {
+function noteText(o: { file: string; ifindexes: string; scenario: string; step: number; title: string; host: string; iface: string; command: string; date: string; policy: boolean; requests: readonly ProbeResult[]; dropped: number }): string {
   const lines = [
     `# ${basename(o.file)}`,
     '',
@@ -43,6 +43,7 @@ function noteText(o: { file: string; ifindexes: string; scenario: string; step: 
     `- interface indexes in the host's namespace: ${o.ifindexes}${o.iface === 'any' ? ' (tcpdump -r elsewhere prints names from its own namespace for these indexes)' : ''}`,
     `- command: \`${o.command}\``,
     `- date: ${o.date}`,
+    `- packets dropped by the kernel while capturing (tcpdump's count): ${o.dropped}`,
     `- kernel: Linux ${release()}`,
     `- made by: \`hoplab lab record\` (lab/record.ts): real kernel, network namespaces, Debian's haproxy and nginx, iptables-nft`,
     '',
@@ -53,6 +54,12 @@ function noteText(o: { file: string; ifindexes: string; scenario: string; step: 
   ];
   return lines.join('\n');
 }
+
+/**
+ * Whole packets, handed over as they arrive (a capture stopped soon after the traffic keeps its
+ * last packets), with a ring large enough for a burst crossing a namespace in microseconds.
+ */
+export const RECORD_CAPTURE: CaptureOptions = { immediate: true, bufferKiB: 16384 };
 
 export async function recordCaptures(dir: string, outDir: string, opts: { steps?: readonly number[]; tries?: number; policy?: boolean; specs?: readonly RecordSpec[]; log?: (s: string) => void } = {}): Promise<RecordedCapture[]> {
   const sc = loadScenario(dir);
@@ -66,16 +73,16 @@ export async function recordCaptures(dir: string, outDir: string, opts: { steps?
       const caps: { spec: RecordSpec; h: CaptureHandle; file: string }[] = [];
       for (const spec of opts.specs ?? DEFAULT_RECORD_SPECS) {
         const file = join(outDir, `${sc.topology.name}-step${step}-${spec.host}-${spec.iface}.pcap`);
-        caps.push({ spec, h: await startCapture(spec.host, spec.iface, file), file });
+        caps.push({ spec, h: await startCapture(spec.host, spec.iface, file, RECORD_CAPTURE), file });
       }
       const results: ProbeResult[] = [];
       for (const r of sc.topology.requests) results.push(await probe({ from: r.from, to: r.to, tries: opts.tries ?? 2 }));
       await sleep(300);
       const date = new Date().toISOString();
       for (const c of caps) {
-        const { bytes } = await c.h.stop();
+        const { bytes, dropped } = await c.h.stop();
         const note = c.file.replace(/\.pcap$/, '.md');
-        writeFileSync(note, noteText({ file: c.file, ifindexes: interfaceIndexes(resolveNs(c.spec.host)), scenario: sc.topology.name, step, title: sc.topology.steps[step]?.title ?? '', host: c.spec.host, iface: c.spec.iface, command: c.h.command, date, policy, requests: results }));
+        writeFileSync(note, noteText({ file: c.file, ifindexes: interfaceIndexes(resolveNs(c.spec.host)), scenario: sc.topology.name, step, title: sc.topology.steps[step]?.title ?? '', host: c.spec.host, iface: c.spec.iface, command: c.h.command, date, policy, requests: results, dropped }));
         out.push({ file: c.file, note, bytes });
         opts.log?.(`${c.file} (${bytes} bytes)`);
       }

@@ -6,7 +6,7 @@ import type { Command, Io } from '../io.js';
 import { Lab, labDown, readLabState } from '../../lab/lab.js';
 import { probe, type ProbeResult } from '../../lab/probe.js';
 import { startCapture } from '../../lab/capture.js';
-import { recordCaptures } from '../../lab/record.js';
+import { RECORD_CAPTURE, recordCaptures } from '../../lab/record.js';
 import { environmentProblem, sleep, teardownAll } from '../../lab/runtime.js';
 import { verify, type LabSimulator, type VerifyRow } from '../../lab/verify.js';
 import type { LabTracer } from '../../lab/hop-report.js';
@@ -89,7 +89,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
       const [host, iface = 'any'] = a.positional;
       if (host === undefined || a.flags.out === undefined) throw new UsageError('lab capture needs a host and --out');
       const count = a.flags.count as number | undefined;
-      const h = await startCapture(host, iface, resolve(String(a.flags.out)), count !== undefined ? { count } : {});
+      const h = await startCapture(host, iface, resolve(String(a.flags.out)), count !== undefined ? { ...RECORD_CAPTURE, count } : RECORD_CAPTURE);
       io.stderr.write(`capturing: ${h.command}\n(stop with Ctrl-C${a.flags.duration !== undefined ? ` or after ${String(a.flags.duration)} s` : ''})\n`);
       await new Promise<void>((res) => {
         const done = (): void => { process.off('SIGINT', done); process.off('SIGTERM', done); res(); };
