@@ -89,6 +89,9 @@ function plansOf(h: Host): HookPlans {
 }
 
 export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
+  // A namespace with no table and no conntrack (a pod, a plain client): every stage would pass
+  // the packet untouched and record nothing (with conntrack off no packet here carries an entry).
+  if (!h.netfilter && !h.conntrackOn) return OK;
   const rec = w.rec.enabled;
   const plan = plansOf(h)[hook];
   let reroute = false;
