@@ -106,7 +106,14 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
       const client = src !== undefined && r.localPort !== undefined ? `${formatIPv4(src)}:${r.localPort}` : undefined;
       let last: { server: string } | undefined;
       if (client !== undefined) for (const h of sw.haproxy.values()) last = h.byClient.get(client) ?? last;
-      result = { outcome: r.outcome, ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}), ...(last ? { server: last.server } : {}), elapsedMs: r.elapsedMs, ...(r.stderr ? { curl: r.stderr } : {}) };
+      // Keys in the order of the JSON contract (outcome, httpStatus, server, elapsedMs, curl, loggedClientIp).
+      const o = r.outcome;
+      const e = r.elapsedMs;
+      const t: { -readonly [K in keyof TryResult]: TryResult[K] } = r.httpStatus !== undefined
+        ? (last ? { outcome: o, httpStatus: r.httpStatus, server: last.server, elapsedMs: e } : { outcome: o, httpStatus: r.httpStatus, elapsedMs: e })
+        : (last ? { outcome: o, server: last.server, elapsedMs: e } : { outcome: o, elapsedMs: e });
+      if (r.stderr) t.curl = r.stderr;
+      result = t;
     });
     const limit = start + ((o.maxTimeS ?? 2) + 1) * 1_000_000;
     while (!done && w.now < limit) w.sched.run(Math.min(limit, w.now + 10_000));
@@ -115,7 +122,11 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
     const entries = sw.cluster.nginxLog.slice(logFrom);
     for (const e of entries) log.push(e.line);
     const access = entries.find((e) => !e.error);
-    if (result) tries.push(access ? { ...(result as TryResult), loggedClientIp: access.remoteAddr } : (result as TryResult));
+    if (result) {
+      const t = result as { -readonly [K in keyof TryResult]: TryResult[K] };
+      if (access) t.loggedClientIp = access.remoteAddr;
+      tries.push(t);
+    }
   }
   return { tries, log, world: sw };
 }

@@ -50,7 +50,10 @@ export function curl(w: World, h: Host, req: CurlRequest, done: (r: CurlResult) 
     if (finished) return;
     finished = true;
     deadline.cancelled = true;
-    const res: CurlResult = { ...r, elapsedMs: elapsed(), ...(sock ? { localPort: sock.local.port } : {}) };
+    const res: { -readonly [K in keyof CurlResult]: CurlResult[K] } = { outcome: r.outcome, exitCode: r.exitCode, stderr: r.stderr, elapsedMs: elapsed() };
+    if (r.httpStatus !== undefined) res.httpStatus = r.httpStatus;
+    if (r.bodyBytes !== undefined) res.bodyBytes = r.bodyBytes;
+    if (sock) res.localPort = sock.local.port;
     if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: res.outcome, message: res.stderr || `HTTP ${res.httpStatus ?? '?'}, ${res.bodyBytes ?? 0} bytes in ${res.elapsedMs} ms` });
     done(res);
   };

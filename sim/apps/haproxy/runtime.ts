@@ -196,7 +196,7 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
         bal.release(srv.name);
         if (clientOpen) tcpAbort(w, h, client, 'server connection reset');
       },
-    }, { ...(bind ? { bind } : {}), transparent });
+    }, bind ? { bind, transparent } : { transparent });
     if (typeof sk === 'string') { fail('error', `connect(): ${sk}`); return; }
     server = sk;
     const tc = be.timeouts.connect;
