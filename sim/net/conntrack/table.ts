@@ -16,6 +16,21 @@ export type TcpCtState = (typeof TCP_CT_STATES)[number];
 const TCP_TIMEOUT: Readonly<Record<TcpCtState, number>> = {
   NONE: 120, SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30, TIME_WAIT: 120, CLOSE: 10,
 };
+/** TCP_TIMEOUT[s], as a switch (a keyed lookup over nine names on every packet is slow). */
+function tcpTimeout(s: TcpCtState): number {
+  switch (s) {
+    case 'ESTABLISHED': return TCP_TIMEOUT.ESTABLISHED;
+    case 'SYN_SENT': return TCP_TIMEOUT.SYN_SENT;
+    case 'SYN_RECV': return TCP_TIMEOUT.SYN_RECV;
+    case 'FIN_WAIT': return TCP_TIMEOUT.FIN_WAIT;
+    case 'CLOSE_WAIT': return TCP_TIMEOUT.CLOSE_WAIT;
+    case 'LAST_ACK': return TCP_TIMEOUT.LAST_ACK;
+    case 'TIME_WAIT': return TCP_TIMEOUT.TIME_WAIT;
+    case 'CLOSE': return TCP_TIMEOUT.CLOSE;
+    case 'NONE': return TCP_TIMEOUT.NONE;
+  }
+}
+
 const UDP_TIMEOUT = 30;
 const UDP_STREAM_TIMEOUT = 120;
 const ICMP_TIMEOUT = 30;
@@ -179,7 +194,7 @@ export class ConntrackTable {
     if (p.proto === IPPROTO.TCP && p.l4.kind === 'tcp') {
       entry.tcpState = nextTcpState(entry.tcpState, dir, p.l4.flags);
       if (entry.tcpState === 'ESTABLISHED') entry.assured = true;
-      entry.expiresAt = now + TCP_TIMEOUT[entry.tcpState] * 1e6;
+      entry.expiresAt = now + tcpTimeout(entry.tcpState) * 1e6;
     } else if (p.proto === IPPROTO.UDP) {
       if (entry.seenReply && dir === 'ORIGINAL') entry.assured = true;
       entry.expiresAt = now + (entry.seenReply ? UDP_STREAM_TIMEOUT : UDP_TIMEOUT) * 1e6;

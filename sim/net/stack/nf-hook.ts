@@ -88,12 +88,23 @@ function plansOf(h: Host): HookPlans {
   return (nf.plans ??= buildPlans(nf));
 }
 
+/** plans[hook], without a keyed property lookup over five names on every packet. */
+function planFor(p: HookPlans, hook: Hook): readonly PlanStage[] {
+  switch (hook) {
+    case 'PREROUTING': return p.PREROUTING;
+    case 'INPUT': return p.INPUT;
+    case 'FORWARD': return p.FORWARD;
+    case 'OUTPUT': return p.OUTPUT;
+    case 'POSTROUTING': return p.POSTROUTING;
+  }
+}
+
 export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
   // A namespace with no table and no conntrack (a pod, a plain client): every stage would pass
   // the packet untouched and record nothing (with conntrack off no packet here carries an entry).
   if (!h.netfilter && !h.conntrackOn) return OK;
   const rec = w.rec.enabled;
-  const plan = plansOf(h)[hook];
+  const plan = planFor(plansOf(h), hook);
   let reroute = false;
   for (let i = 0; i < plan.length; i++) {
     const stage = plan[i] as PlanStage;
