@@ -43,6 +43,7 @@ export function makeRoutingOps(holder: RoutingHolder, ns: { readonly sysctl: NsS
       return validateSourceCached(holder.state, src, dst, iif, oif, mark, tos, rp, svm, al);
     },
     addrType: (ip, dev) => addrType(holder.state, ip, dev),
+    generation: () => holder.state,
     isLocal: (ip) => isLocalAddress(holder.state, ip),
     describeRule: (r) => (r.rule ? formatRuleLine(r.rule, { names: holder.state.names }) : 'no rule matched'),
     describeRoute: (r) => describeRoute(r.route, holder.state.names),

@@ -7,6 +7,7 @@
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Timer } from '../../core/scheduler.js';
 import { TupleMap } from '../tuple-map.js';
+import type { FibResult } from '../routing/api.js';
 
 export const TCP_STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'] as const;
 export type TcpState = (typeof TCP_STATES)[number];
@@ -58,8 +59,21 @@ export interface Sock {
   /** Data waiting for the handshake to finish. */
   pendingSend: { text: string; bytes: number }[];
   closeAfterSend: boolean;
+  /**
+   * sk_rx_dst: the input route of a packet this (full, connected) socket received, with the
+   * device it came in on and the routing generation it belongs to (inet_sk_rx_dst_set). Early
+   * demux gives later packets from that device this route instead of a lookup.
+   */
+  rxDst: RxDst | undefined;
   /** Short description for traces. */
   readonly describe: () => string;
+}
+
+export interface RxDst {
+  readonly route: Extract<FibResult, { ok: true }>;
+  readonly iif: string;
+  /** The routing state the route was looked up in: any routing change makes it stale (dst_check). */
+  readonly generation: unknown;
 }
 
 export class SocketTable {
@@ -98,6 +112,7 @@ export class SocketTable {
       finSent: false,
       pendingSend: [],
       closeAfterSend: false,
+      rxDst: undefined,
       describe: () => describeSock(s),
     };
     return s;

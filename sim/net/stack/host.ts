@@ -19,11 +19,12 @@ export interface RoutingOps {
   sourceFor(dst: IPv4, r: Extract<FibResult, { ok: true }>): IPv4 | undefined;
   /** inet_select_addr(dev, dst, RT_SCOPE_UNIVERSE), including the fallback to other devices (MASQUERADE). */
   selectAddr(dev: string, dst: IPv4): IPv4 | undefined;
-  /** fib_validate_source for a received packet (rp_filter, accept_local, src_valid_mark). */
-  /** fib_validate_source for a received packet; oif is the forward route's device (absent for local delivery). */
+  /** fib_validate_source for a received packet (rp_filter, accept_local, src_valid_mark); oif is the forward route's device (absent for local delivery). */
   validateSource(src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number): { readonly ok: boolean; readonly reason: string };
   addrType(ip: IPv4, dev?: string): AddrType;
   isLocal(ip: IPv4): boolean;
+  /** The current routing state as an opaque token: it changes whenever a route, rule or address does (the kernel's route genid). */
+  generation(): unknown;
   /** Text forms for the trace. */
   describeRule(r: Extract<FibResult, { ok: true }> | Extract<FibResult, { ok: false }>): string;
   describeRoute(r: Extract<FibResult, { ok: true }>): string;

@@ -175,7 +175,16 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     const sk = h.sockets.lookupEstablished4('tcp', skb.pkt.src, l.sport, skb.pkt.dst, l.dport);
     if (sk) {
       skb.sk = sk;
-      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'early_demux', ok: true, detail: `tcp_v4_early_demux found ${sk.describe()} and attached it to the packet` });
+      // A full socket (not a request or TIME_WAIT one) with a valid sk_rx_dst for this device
+      // gives the packet its route: no input route lookup, no martian or rp_filter check.
+      const rx = sk.rxDst;
+      const cached = rx && sk.state !== 'SYN_RECV' && sk.state !== 'TIME_WAIT' && rx.iif === dev && rx.generation === h.routing.generation() ? rx.route : undefined;
+      if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'early_demux', ok: true, detail: `tcp_v4_early_demux found ${sk.describe()} and attached it to the packet${cached ? `, with the socket's cached input route (sk_rx_dst, ${h.routing.describeRoute(cached)} from ${dev}): no route lookup or rp_filter check` : ''}` });
+      if (cached) {
+        skb.route = cached;
+        deliverOrForward(w, h, skb, cached);
+        return;
+      }
     }
   }
   if (skb.loopback && skb.route) {

@@ -231,6 +231,13 @@ function listenerRcv(w: World, h: Host, ls: Sock, skb: Skb): void {
   sendReset(w, h, skb, 'segment without SYN to a listening socket');
 }
 
+/** inet_sk_rx_dst_set: remember the input route the packet was delivered by, with its device. */
+function setRxDst(h: Host, sk: Sock, skb: Skb): void {
+  const r = skb.route;
+  if (!r || skb.iif === undefined || skb.local) return;
+  sk.rxDst = { route: r, iif: skb.iif, generation: h.routing.generation() };
+}
+
 function established(w: World, h: Host, sk: Sock, skb: Skb): void {
   const l = skb.pkt.l4;
   if (l.kind !== 'tcp') return;
@@ -249,6 +256,8 @@ function established(w: World, h: Host, sk: Sock, skb: Skb): void {
         sk.rcvNxt = (l.seq + 1) >>> 0;
         sk.sndUna = l.ack;
         sk.state = 'ESTABLISHED';
+        // tcp_finish_connect: the SYN-ACK's input route becomes the socket's sk_rx_dst.
+        setRxDst(h, sk, skb);
         xmit(w, h, sk, segment(sk, TCP.ACK), 'handshake ACK');
         sk.events.onConnected?.(sk);
         flushPending(w, h, sk);
@@ -264,6 +273,8 @@ function established(w: World, h: Host, sk: Sock, skb: Skb): void {
       if ((f & TCP.ACK) && l.ack === sk.sndNxt) {
         if (sk.timer) sk.timer.cancelled = true;
         sk.state = 'ESTABLISHED';
+        // tcp_v4_syn_recv_sock: the full socket starts with the handshake ACK's input route.
+        setRxDst(h, sk, skb);
         if (sk.parent) sk.events.onAccept?.(sk.parent, sk);
         flushPending(w, h, sk);
         dataAndFin(w, h, sk, skb);
@@ -271,6 +282,13 @@ function established(w: World, h: Host, sk: Sock, skb: Skb): void {
       return;
     }
     default:
+      if (sk.state === 'ESTABLISHED') {
+        // tcp_v4_do_rcv: a cached route from another device, or from an older routing state, is
+        // dropped; tcp_rcv_established caches this packet's route when there is none.
+        const rx = sk.rxDst;
+        if (rx && (rx.iif !== skb.iif || rx.generation !== h.routing.generation())) sk.rxDst = undefined;
+        if (!sk.rxDst) setRxDst(h, sk, skb);
+      }
       dataAndFin(w, h, sk, skb);
   }
 }
