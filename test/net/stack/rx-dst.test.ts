@@ -5,7 +5,8 @@
 // the kernel look the route up again.
 import { describe, expect, it } from 'vitest';
 import { kinds, world, ipv4Of } from './helpers.js';
-import { tcpConnect, tcpListen, tcpSend, type Sock, type TraceEvent } from './sim.js';
+import { tcpConnect, tcpListen, tcpSend, type TraceEvent } from './sim.js';
+import type { Sock } from '../../../sim/net/sockets/socket.js';
 import { runIpText } from '../../../sim/scenario/build.js';
 
 const TOPO = `
