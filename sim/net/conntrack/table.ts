@@ -32,6 +32,8 @@ function tcpTimeout(s: TcpCtState): number {
 }
 
 const UDP_TIMEOUT = 30;
+/** Table size at which expired entries are first swept. */
+const SWEEP_MIN = 1024;
 const UDP_STREAM_TIMEOUT = 120;
 const ICMP_TIMEOUT = 30;
 
@@ -72,6 +74,7 @@ export class ConntrackTable {
   /** Confirmed entries in insertion order. */
   private confirmed = new Set<CtEntry>();
   private nextId = 1;
+  private sweepAt = SWEEP_MIN;
 
   get size(): number {
     return this.confirmed.size;
@@ -176,7 +179,17 @@ export class ConntrackTable {
     this.byTuple.set(o.proto, o.src, o.sport, o.dst, o.dport, { entry, dir: 'ORIGINAL' });
     this.byTuple.set(r.proto, r.src, r.sport, r.dst, r.dport, { entry, dir: 'REPLY' });
     this.confirmed.add(entry);
+    if (this.confirmed.size >= this.sweepAt) this.sweep(now);
     return true;
+  }
+
+  /**
+   * The garbage collector (nf_conntrack_core.c gc_worker): expired entries go even when no packet
+   * looks them up again. Run whenever the table has doubled since the last sweep.
+   */
+  sweep(now: number): void {
+    for (const e of this.confirmed) if (e.expiresAt <= now) this.remove(e);
+    this.sweepAt = Math.max(SWEEP_MIN, this.confirmed.size * 2);
   }
 
   remove(entry: CtEntry): void {
