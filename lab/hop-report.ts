@@ -15,16 +15,10 @@ import { captureRequest, type KernelRequestCapture } from './hop-capture.js';
 import { firstDivergence, type AlignOptions, type Divergence } from './hop-divergence.js';
 import { podRenamer, simJourneys, type Journey, type PodName } from './hop-journeys.js';
 import type { ProbeTry } from './probe.js';
+import type { SimRequest } from './verify.js';
 
-/** The request the simulator is asked about (lab/verify.ts's SimRequest, one try). */
-export interface TraceRequest {
-  readonly dir: string;
-  readonly step: number;
-  readonly variant?: string;
-  readonly policy: boolean;
-  readonly from: string;
-  readonly to: string;
-}
+/** The request the simulator is asked about: verify's SimRequest, for one try. */
+export type TraceRequest = Omit<SimRequest, 'tries'>;
 
 /** One way the simulator's choices can go, with its trace. */
 export interface SimPath {
