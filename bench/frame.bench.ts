@@ -10,14 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-interface BenchResult {
-  name: string;
-  median: number;
-  unit: string;
-  target?: number;
-  extra?: Record<string, string | number>;
-}
+import { median, type BenchResult } from './result.js';
 
 interface FrameBench {
   elements: number;
@@ -33,12 +26,6 @@ interface FrameBench {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const RUNS = 3;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 function startServer(): Promise<{ url: string; stop: () => void }> {
   return new Promise((resolve, reject) => {

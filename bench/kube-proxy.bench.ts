@@ -1,14 +1,7 @@
 // Render time of kube-proxy's iptables rules for 100 Services x 10 endpoints on one node, in each
 // output order (the restore payload and the iptables-save view).
 import { renderKubeProxyRules, type KubeProxyInput, type RuleOrder } from '../sim/index.js';
-
-interface BenchResult {
-  name: string;
-  median: number;
-  unit: string;
-  target?: number;
-  extra?: Record<string, string | number>;
-}
+import { median, type BenchResult } from './result.js';
 
 function cluster(services: number, endpointsPerService: number): KubeProxyInput {
   const svcs: KubeProxyInput['services'][number][] = [];
@@ -39,11 +32,6 @@ function cluster(services: number, endpointsPerService: number): KubeProxyInput 
     });
   }
   return { nodeName: 'node-0', nodeIPs: ['192.168.0.10'], clusterCIDR: '10.244.0.0/16', nfacctAvailable: true, services: svcs, endpoints: eps };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 export default async function run(): Promise<BenchResult[]> {

@@ -5,8 +5,7 @@ import { scriptedChooser } from '../sim/index.js';
 import type { NfEnv } from '../sim/index.js';
 import { runTable } from '../sim/index.js';
 import { parseIptablesSave } from '../sim/index.js';
-
-interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
+import type { BenchResult } from './result.js';
 
 function kubeNat(services: number): string {
   const lines = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':KUBE-MARK-MASQ - [0:0]', ':KUBE-NODEPORTS - [0:0]', ':KUBE-SERVICES - [0:0]'];

@@ -2,8 +2,7 @@
 // Kubernetes YAML, loaded through the manifest parser, then tabulated. Target: the matrix in <= 2 s.
 import { parseManifests } from '../sim/index.js';
 import { buildCluster, computeMatrix } from '../sim/index.js';
-
-interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
+import { median, type BenchResult } from './result.js';
 
 const NAMESPACES = 20;
 const PODS_PER_NS = 50;
@@ -38,11 +37,6 @@ export function generate(): string {
     }
   }
   return docs.join('---\n');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 export default async function run(): Promise<BenchResult[]> {

@@ -4,14 +4,7 @@ import { readdirSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
-export interface BenchResult {
-  name: string;
-  median: number;
-  unit: string;
-  target?: number;
-  extra?: Record<string, string | number>;
-}
+import type { BenchResult } from './result.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);

@@ -2,15 +2,9 @@
 // every hook on every host), and `explore` over 1,000 sequential requests.
 import { loadScenario, NULL_RECORDER, randomChooser, runTries, seededRng, simulate, type ScenarioFiles } from '../sim/index.js';
 import { folderFiles } from '../cli/scenario-files.js';
-
-interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
+import { median, type BenchResult } from './result.js';
 
 const files: ScenarioFiles = folderFiles('topologies/ictsc2020-nodeport-source-ip');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 export default async function run(): Promise<BenchResult[]> {
   const sc = loadScenario(files);

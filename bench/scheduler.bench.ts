@@ -2,14 +2,7 @@
 // anti-affinity), and a 100-node cluster with 300 replicas (preferred anti-affinity, default
 // spreading, zones) plus a DaemonSet.
 import { schedule, type ScheduleInput } from '../sim/index.js';
-
-interface BenchResult {
-  name: string;
-  median: number;
-  unit: string;
-  target?: number;
-  extra?: Record<string, string | number>;
-}
+import { median, type BenchResult } from './result.js';
 
 const inSel = (app: string) => ({ matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'In' as const, values: [app] }] });
 
@@ -34,11 +27,6 @@ function input(nodes: number, replicas: number): ScheduleInput {
     ],
     services: [{ namespace: 'default', name: 'web', selector: { app: 'web' } }],
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 function time(runs: number, f: () => void): number {

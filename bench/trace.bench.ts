@@ -2,8 +2,7 @@
 // whose iptables rulesets hold 50 rules each, with and without recording the trace.
 import { buildWorld, parseTopology, probe, TraceRecorder, NULL_RECORDER, parseIPv4, type IPv4, type Recorder } from '../sim/index.js';
 import { tcpListen } from '../test/net/stack/sim.js';
-
-interface BenchResult { name: string; median: number; unit: string; target?: number; extra?: Record<string, string | number> }
+import { median, type BenchResult } from './result.js';
 
 function rules(n: number): string {
   const lines = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]'];
@@ -40,11 +39,6 @@ hosts:
     routes: [default via 10.0.3.1 dev eth0]
     files: { iptables: r.rules }
 `;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 export default async function run(): Promise<BenchResult[]> {
   const topo = parseTopology(TOPO, { file: 'topology.yaml' });
