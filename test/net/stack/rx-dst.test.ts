@@ -21,8 +21,8 @@ hosts:
 `;
 
 /** A connection client -> server:80, established, with the server's accepted socket. */
-function connected(): { w: ReturnType<typeof world>; client: Sock; accepted: Sock[] } {
-  const w = world(TOPO);
+function connected(topo = TOPO): { w: ReturnType<typeof world>; client: Sock; accepted: Sock[] } {
+  const w = world(topo);
   const server = w.world.host('server');
   const accepted: Sock[] = [];
   tcpListen(server, 'web', { ip: ipv4Of('0.0.0.0'), port: 80 }, { onAccept: (_l, c) => accepted.push(c) });
@@ -34,9 +34,12 @@ function connected(): { w: ReturnType<typeof world>; client: Sock; accepted: Soc
   return { w, client, accepted };
 }
 
-/** The server-side events of the packets sent after `from`. */
-function serverEventsSince(events: readonly TraceEvent[], from: number): TraceEvent[] {
-  return events.slice(from).filter((e) => 'host' in e && e.host === 'server');
+/** The client sends a few bytes; the server-side events they cause. */
+function sendData(w: ReturnType<typeof world>, client: Sock): TraceEvent[] {
+  const from = w.rec.events.length;
+  tcpSend(w.world, w.world.host('client'), client, 'hello');
+  w.world.sched.run(w.world.now + 10_000);
+  return w.rec.events.slice(from).filter((e) => 'host' in e && e.host === 'server');
 }
 
 describe('the socket cached input route (sk_rx_dst)', () => {
@@ -44,10 +47,7 @@ describe('the socket cached input route (sk_rx_dst)', () => {
     const { w, client, accepted } = connected();
     expect(accepted[0]?.rxDst?.iif).toBe('eth0');
     expect(accepted[0]?.rxDst?.route.type).toBe('local');
-    const from = w.rec.events.length;
-    tcpSend(w.world, w.world.host('client'), client, 'hello');
-    w.world.sched.run(w.world.now + 10_000);
-    const ev = serverEventsSince(w.rec.events, from);
+    const ev = sendData(w, client);
     const demux = kinds(ev, 'check').filter((c) => c.check === 'early_demux');
     expect(demux[0]?.detail).toContain('cached input route (sk_rx_dst');
     expect(kinds(ev, 'route').filter((r) => r.route.decision === 'input')).toEqual([]);
@@ -63,10 +63,7 @@ describe('the socket cached input route (sk_rx_dst)', () => {
     if (!setup) throw new Error('no server');
     runIpText(setup, 'ip route add 192.0.2.0/24 dev eth0\n', 'change.sh', diags);
     expect(diags.filter((d) => d.severity === 'error')).toEqual([]);
-    const from = w.rec.events.length;
-    tcpSend(w.world, w.world.host('client'), client, 'hello');
-    w.world.sched.run(w.world.now + 10_000);
-    const ev = serverEventsSince(w.rec.events, from);
+    const ev = sendData(w, client);
     const firstData = kinds(ev, 'check').find((c) => c.check === 'early_demux');
     expect(firstData?.detail).not.toContain('sk_rx_dst');
     expect(kinds(ev, 'route').filter((r) => r.route.decision === 'input').length).toBeGreaterThan(0);
@@ -75,17 +72,10 @@ describe('the socket cached input route (sk_rx_dst)', () => {
   });
 
   it('with tcp_early_demux=0 nothing is taken from the socket: every packet is routed', () => {
-    const w = world(TOPO.replace('      eth0: { link: a, addresses: [10.0.1.20/24] }', '      eth0: { link: a, addresses: [10.0.1.20/24] }\n    sysctls: { net.ipv4.tcp_early_demux: 0 }'));
-    const server = w.world.host('server');
-    tcpListen(server, 'web', { ip: ipv4Of('0.0.0.0'), port: 80 }, {});
-    const client = tcpConnect(w.world, w.world.host('client'), 'app', { ip: ipv4Of('10.0.1.20'), port: 80 }, {});
-    if (typeof client === 'string') throw new Error(client);
-    w.world.sched.run(w.world.now + 10_000);
-    const from = w.rec.events.length;
-    tcpSend(w.world, w.world.host('client'), client, 'hello');
-    w.world.sched.run(w.world.now + 10_000);
-    const ev = serverEventsSince(w.rec.events, from);
+    const { w, client, accepted } = connected(TOPO.replace('      eth0: { link: a, addresses: [10.0.1.20/24] }', '      eth0: { link: a, addresses: [10.0.1.20/24] }\n    sysctls: { net.ipv4.tcp_early_demux: 0 }'));
+    const ev = sendData(w, client);
     expect(kinds(ev, 'check').filter((c) => c.check === 'early_demux')).toEqual([]);
     expect(kinds(ev, 'route').filter((r) => r.route.decision === 'input').length).toBeGreaterThan(0);
+    expect(accepted).toHaveLength(1);
   });
 });
