@@ -2,47 +2,39 @@
 // whether nf_conntrack is active in the namespace: it is registered per namespace only when
 // something needs it (the nat table, or a stateful match or target).
 
-import type { Table } from '../net/netfilter/api.js';
+import { HOOKS, type Hook, type Table } from '../net/netfilter/api.js';
 import { getTable, allRules, type Ruleset } from '../net/netfilter/ruleset.js';
 import { builtinChain, chainsByName, runChain, runTable } from '../net/netfilter/run-table.js';
-import type { NetfilterOps } from '../net/stack/host.js';
-import { HOOKS, type Hook } from '../net/netfilter/api.js';
-import type { NfChain } from '../net/netfilter/ruleset.js';
+import type { BuiltinChain, NetfilterOps } from '../net/stack/host.js';
 
 export function makeNetfilterOps(ruleset: Ruleset): NetfilterOps {
-  // The ruleset is an immutable value (a change makes a new one and new ops): which tables exist,
-  // their built-in chains, and which of those hold no rule are known once.
+  // The ruleset is an immutable value (a change makes a new one and new ops): which tables exist
+  // and their built-in chains (with every chain of the table by name) are known once.
   const tables = new Set<Table>(ruleset.tables.map((t) => t.name));
-  const chains = new Map<Table, Map<Hook, NfChain>>();
-  const byName = new Map<Table, ReadonlyMap<string, NfChain>>();
-  for (const t of ruleset.tables) if (!byName.has(t.name)) byName.set(t.name, chainsByName(t));
-  const policyOnly = new Map<Table, Map<Hook, NfChain>>();
-  for (const t of tables) {
-    const all = new Map<Hook, NfChain>();
-    const empty = new Map<Hook, NfChain>();
+  const builtins = new Map<Table, Map<Hook, BuiltinChain>>();
+  for (const t of ruleset.tables) {
+    if (builtins.has(t.name)) continue; // the first table of a name is the one that runs
+    const chains = chainsByName(t);
+    const byHook = new Map<Hook, BuiltinChain>();
     for (const hook of HOOKS) {
-      const c = builtinChain(ruleset, t, hook);
-      if (!c) continue;
-      all.set(hook, c);
-      if (c.rules.length === 0) empty.set(hook, c);
+      const chain = builtinChain(ruleset, t.name, hook);
+      if (chain) byHook.set(hook, { chain, chains });
     }
-    chains.set(t, all);
-    policyOnly.set(t, empty);
+    builtins.set(t.name, byHook);
   }
+  const builtin = (t: Table, hook: Hook): BuiltinChain | undefined => builtins.get(t)?.get(hook);
   return {
     has: (t: Table) => tables.has(t),
     run: (t, hook, env, opts) => {
-      const c = chains.get(t)?.get(hook);
-      const names = byName.get(t);
-      return c && names ? runChain(names, t, c, env, opts) : runTable(ruleset, t, hook, env, opts);
+      const b = builtin(t, hook);
+      return b ? runChain(b.chains, t, b.chain, env, opts) : runTable(ruleset, t, hook, env, opts);
     },
-    policyOnly: (t, hook) => policyOnly.get(t)?.get(hook),
+    policyOnly: (t, hook) => {
+      const c = builtin(t, hook)?.chain;
+      return c && c.rules.length === 0 ? c : undefined;
+    },
     plans: undefined,
-    builtin: (t, hook) => {
-      const c = chains.get(t)?.get(hook);
-      const names = byName.get(t);
-      return c && names ? { chain: c, chains: names } : undefined;
-    },
+    builtin,
   };
 }
 
