@@ -1,6 +1,11 @@
 // Packets as the engine sees them: Ethernet, ARP, IPv4, TCP, UDP, ICMP, with tunnel encapsulation
 // (VXLAN carries an Ethernet frame in UDP/4789, IPIP an IPv4 packet in protocol 4). Packets are
 // values: a rewrite makes a new object, so the trace can keep before and after.
+//
+// The engine makes packets and TCP/UDP headers only with the constructors below (ipv4Packet,
+// packetWith, tcpHeader, udpHeader, withPorts): every packet then has one hidden class, and the
+// walker's reads of a packet's fields stay monomorphic. Object literals and spreads would give
+// each creation site its own shape.
 
 import type { IPv4 } from '../core/ip.js';
 
@@ -92,4 +97,51 @@ export function ports(p: Ipv4Packet): { sport: number; dport: number } | undefin
 export function ipLength(p: Ipv4Packet): number {
   const l4 = p.l4.kind === 'tcp' ? 20 : p.l4.kind === 'udp' ? 8 : p.l4.kind === 'icmp' ? 8 + (p.l4.inner ? 28 : 0) : 0;
   return 20 + l4 + p.payload.length;
+}
+
+class Ipv4 implements Ipv4Packet {
+  readonly version = 4 as const;
+  constructor(
+    readonly src: IPv4,
+    readonly dst: IPv4,
+    readonly proto: number,
+    readonly ttl: number,
+    readonly id: number,
+    readonly tos: number,
+    readonly l4: L4Header,
+    readonly payload: Payload,
+  ) {}
+}
+
+/** An IPv4 packet (see the note at the top of this file). */
+export function ipv4Packet(src: IPv4, dst: IPv4, proto: number, ttl: number, id: number, tos: number, l4: L4Header, payload: Payload): Ipv4Packet {
+  return new Ipv4(src, dst, proto, ttl, id, tos, l4, payload);
+}
+
+/** A copy of `p` with new addresses, TTL and L4 header (NAT, forwarding, an unbound sender's source). */
+export function packetWith(p: Ipv4Packet, src: IPv4, dst: IPv4, ttl: number, l4: L4Header): Ipv4Packet {
+  return new Ipv4(src, dst, p.proto, ttl, p.id, p.tos, l4, p.payload);
+}
+
+class Tcp implements TcpHeader {
+  readonly kind = 'tcp' as const;
+  constructor(readonly sport: number, readonly dport: number, readonly seq: number, readonly ack: number, readonly flags: number, readonly window: number) {}
+}
+
+class Udp implements UdpHeader {
+  readonly kind = 'udp' as const;
+  constructor(readonly sport: number, readonly dport: number) {}
+}
+
+export function tcpHeader(sport: number, dport: number, seq: number, ack: number, flags: number, window: number): TcpHeader {
+  return new Tcp(sport, dport, seq, ack, flags, window);
+}
+
+export function udpHeader(sport: number, dport: number): UdpHeader {
+  return new Udp(sport, dport);
+}
+
+/** A TCP or UDP header with other ports (NAT). */
+export function withPorts<T extends TcpHeader | UdpHeader>(l: T, sport: number, dport: number): T {
+  return (l.kind === 'tcp' ? new Tcp(sport, dport, l.seq, l.ack, l.flags, l.window) : new Udp(sport, dport)) as T;
 }

@@ -3,7 +3,7 @@
 // the wait is over.
 
 import { formatIPv4, parseIPv4, type IPv4 } from '../core/ip.js';
-import { IPPROTO, type Ipv4Packet } from '../net/packet.js';
+import { IPPROTO, ipv4Packet, udpHeader, type Ipv4Packet } from '../net/packet.js';
 import { ipLocalOut } from '../net/stack/ip.js';
 import { tcpClose, tcpConnect } from '../net/stack/tcp.js';
 import type { World } from '../net/stack/world.js';
@@ -45,8 +45,8 @@ export function probe(w: World, from: Host, to: { ip: IPv4; port: number }, prot
   const src = r.type === 'local' ? to.ip : from.routing.sourceFor(to.ip, r);
   if (src === undefined) return { outcome: 'error', detail: 'no source address', elapsedMs: 0 };
   const pkt: Ipv4Packet = proto === 'udp'
-    ? { version: 4, src, dst: to.ip, proto: IPPROTO.UDP, ttl: 64, id: from.ipId++, tos: 0, l4: { kind: 'udp', sport: 40000 + w.rng.int(0, 9999), dport: to.port }, payload: { length: 12, text: 'hoplab probe' } }
-    : { version: 4, src, dst: to.ip, proto: IPPROTO.ICMP, ttl: 64, id: from.ipId++, tos: 0, l4: { kind: 'icmp', type: 8, code: 0, id: w.rng.int(1, 65535), seq: 1 }, payload: { length: 56 } };
+    ? ipv4Packet(src, to.ip, IPPROTO.UDP, 64, from.ipId++, 0, udpHeader(40000 + w.rng.int(0, 9999), to.port), { length: 12, text: 'hoplab probe' })
+    : ipv4Packet(src, to.ip, IPPROTO.ICMP, 64, from.ipId++, 0, { kind: 'icmp', type: 8, code: 0, id: w.rng.int(1, 65535), seq: 1 }, { length: 56 });
   ipLocalOut(w, from, pkt, { by: 'hoplab-probe', why: proto === 'udp' ? 'one UDP datagram' : 'ICMP echo request' });
   w.sched.run(t0 + waitUs);
   return { outcome: 'no-reply', detail: 'see the trace for what happened to it', elapsedMs: ms() };

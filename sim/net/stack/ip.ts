@@ -9,7 +9,7 @@ import { formatIPv4, isMulticast, type IPv4 } from '../../core/ip.js';
 import type { Disposition, RouteInfo } from '../../trace/events.js';
 import type { FibQuery, FibResult } from '../routing/api.js';
 import type { RejectWith } from '../netfilter/api.js';
-import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
+import { IPPROTO, TCP, ipv4Packet, packetWith, tcpHeader, type Ipv4Packet } from '../packet.js';
 import type { Host } from './host.js';
 import { newSkb, summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
@@ -88,7 +88,7 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   if (r.ok && skb.pkt.src === 0) {
     // An unbound sender (a tunnel without `local`): the route picks the source.
     const src = r.type === 'local' ? skb.pkt.dst : h.routing.sourceFor(skb.pkt.dst, r);
-    if (src !== undefined) skb.pkt = { ...skb.pkt, src };
+    if (src !== undefined) skb.pkt = packetWith(skb.pkt, src, skb.pkt.dst, skb.pkt.ttl, skb.pkt.l4);
   }
   if (w.rec.enabled) w.emit({ kind: 'emit', t: w.now, host: h.host, by: o.by, packet: summarize(skb.pkt, skb.id, skb.mark), why: o.why });
   if (w.rec.enabled) w.emit({ kind: 'route', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), route: routeInfo(h, 'output', r, skb.pkt.src) });
@@ -269,7 +269,7 @@ function forward(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: true }
     return;
   }
   if (++skb.hops > 64) { end(w, h, skb, 'LOOP', 'forwarded more than 64 times'); return; }
-  skb.pkt = { ...skb.pkt, ttl: skb.pkt.ttl - 1 };
+  skb.pkt = packetWith(skb.pkt, skb.pkt.src, skb.pkt.dst, skb.pkt.ttl - 1, skb.pkt.l4);
   const out = r.nexthop?.dev ?? 'lo';
   const hk = runHook(w, h, 'FORWARD', skb, hookIo(skb.iif ?? '', out));
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
@@ -321,7 +321,7 @@ function icmpRcv(w: World, h: Host, skb: Skb): void {
   if (l.kind !== 'icmp') return;
   if (l.type === 8) {
     if (w.rec.enabled) w.emit({ kind: 'deliver', t: w.now, host: h.host, packet: summarize(p, skb.id), socket: 'kernel icmp echo' });
-    const reply: Ipv4Packet = { version: 4, src: p.dst, dst: p.src, proto: IPPROTO.ICMP, ttl: 64, id: h.ipId++, tos: 0, l4: { kind: 'icmp', type: 0, code: 0, ...(l.id !== undefined ? { id: l.id } : {}), ...(l.seq !== undefined ? { seq: l.seq } : {}) }, payload: p.payload };
+    const reply = ipv4Packet(p.dst, p.src, IPPROTO.ICMP, 64, h.ipId++, 0, { kind: 'icmp', type: 0, code: 0, ...(l.id !== undefined ? { id: l.id } : {}), ...(l.seq !== undefined ? { seq: l.seq } : {}) }, p.payload);
     ipLocalOut(w, h, reply, { by: 'kernel', why: 'echo reply' });
     return;
   }
@@ -352,7 +352,8 @@ export function sendIcmpError(w: World, h: Host, orig: Skb, type: number, code: 
     if (r.ok) src = h.routing.sourceFor(p.src, r);
   }
   if (src === undefined) return;
-  const icmp: Ipv4Packet = { version: 4, src, dst: p.src, proto: IPPROTO.ICMP, ttl: 64, id: h.ipId++, tos: 0xc0, l4: { kind: 'icmp', type, code, inner: { ...p, payload: { length: 0 } } }, payload: { length: 0 } };
+  const inner = ipv4Packet(p.src, p.dst, p.proto, p.ttl, p.id, p.tos, p.l4, { length: 0 });
+  const icmp = ipv4Packet(src, p.src, IPPROTO.ICMP, 64, h.ipId++, 0xc0, { kind: 'icmp', type, code, inner }, { length: 0 });
   if (w.rec.enabled) w.emit({ kind: 'icmp-error', t: w.now, host: h.host, packet: summarize(icmp, 0), reason: `ICMP type ${type} code ${code} about packet #${orig.id}` });
   ipLocalOut(w, h, icmp, { by: 'kernel', why: `ICMP error about packet #${orig.id}` });
 }
@@ -364,11 +365,11 @@ export function sendReset(w: World, h: Host, orig: Skb, why: string): void {
   if (l.kind !== 'tcp' || (l.flags & TCP.RST) !== 0) return;
   const hasAck = (l.flags & TCP.ACK) !== 0;
   const segLen = p.payload.length + ((l.flags & TCP.SYN) ? 1 : 0) + ((l.flags & TCP.FIN) ? 1 : 0);
-  const rst: Ipv4Packet = {
-    version: 4, src: p.dst, dst: p.src, proto: IPPROTO.TCP, ttl: 64, id: h.ipId++, tos: 0,
-    l4: { kind: 'tcp', sport: l.dport, dport: l.sport, seq: hasAck ? l.ack : 0, ack: hasAck ? 0 : (l.seq + segLen) >>> 0, flags: hasAck ? TCP.RST : TCP.RST | TCP.ACK, window: 0 },
-    payload: { length: 0 },
-  };
+  const rst = ipv4Packet(
+    p.dst, p.src, IPPROTO.TCP, 64, h.ipId++, 0,
+    tcpHeader(l.dport, l.sport, hasAck ? l.ack : 0, hasAck ? 0 : (l.seq + segLen) >>> 0, hasAck ? TCP.RST : TCP.RST | TCP.ACK, 0),
+    { length: 0 },
+  );
   const attach = orig.ct ? { ct: orig.ct, ctDir: orig.ctDir === 'ORIGINAL' ? ('REPLY' as const) : ('ORIGINAL' as const), ctState: 'ESTABLISHED' as const } : undefined;
   ipLocalOut(w, h, rst, { by: 'kernel', why, ...(attach ? { attach } : {}) });
 }

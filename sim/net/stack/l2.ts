@@ -5,7 +5,7 @@
 
 import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Iface } from '../../model/netns.js';
-import { BROADCAST_MAC, IPPROTO, ZERO_MAC, type ArpPacket, type EthFrame, type Ipv4Packet, type Mac } from '../packet.js';
+import { BROADCAST_MAC, IPPROTO, ZERO_MAC, ipv4Packet, udpHeader, type ArpPacket, type EthFrame, type Ipv4Packet, type Mac } from '../packet.js';
 import type { PacketSummary } from '../../trace/events.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
@@ -242,22 +242,22 @@ function vxlanXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): vo
   // The UDP source port is a hash of the inner flow (vxlan_xmit_one -> udp_flow_src_port).
   const l = skb.pkt.l4;
   const flowHash = ((skb.pkt.src ^ skb.pkt.dst ^ (l.kind === 'tcp' || l.kind === 'udp' ? (l.sport << 16) ^ l.dport : 0)) >>> 0) % 16384;
-  const outer: Ipv4Packet = {
-    version: 4, src: vx.local ?? (0 as IPv4), dst: vtep, proto: IPPROTO.UDP, ttl: 64, id: h.ipId++, tos: 0,
-    l4: { kind: 'udp', sport: 49152 + flowHash, dport: vx.dstport },
-    payload: { length: 8 + 14 + (20 + (l.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length), frame },
-  };
+  const outer = ipv4Packet(
+    vx.local ?? (0 as IPv4), vtep, IPPROTO.UDP, 64, h.ipId++, 0,
+    udpHeader(49152 + flowHash, vx.dstport),
+    { length: 8 + 14 + (20 + (l.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length), frame },
+  );
   ipLocalOut(w, h, outer, { by: `vxlan ${iface.name}`, why: `VXLAN encapsulation (vni ${vx.vni}) of packet #${skb.id} toward VTEP ${formatIPv4(vtep)}`, id: skb.id, ...(vx.dev !== undefined ? { oif: vx.dev } : {}) });
 }
 
 function ipipXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void {
   const t = iface.ipip;
   const remote = t?.remote ?? nexthop;
-  const outer: Ipv4Packet = {
-    version: 4, src: t?.local ?? (0 as IPv4), dst: remote, proto: IPPROTO.IPIP, ttl: 64, id: h.ipId++, tos: 0,
-    l4: { kind: 'other', proto: IPPROTO.IPIP },
-    payload: { length: 20 + (skb.pkt.l4.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length, packet: skb.pkt },
-  };
+  const outer = ipv4Packet(
+    t?.local ?? (0 as IPv4), remote, IPPROTO.IPIP, 64, h.ipId++, 0,
+    { kind: 'other', proto: IPPROTO.IPIP },
+    { length: 20 + (skb.pkt.l4.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length, packet: skb.pkt },
+  );
   ipLocalOut(w, h, outer, { by: `ipip ${iface.name}`, why: `IPIP encapsulation of packet #${skb.id} toward ${formatIPv4(remote)}`, id: skb.id });
 }
 

@@ -8,7 +8,7 @@ import type { IPv4 } from '../../core/ip.js';
 import type { CtTuple, Hook, NatRange } from '../netfilter/api.js';
 import type { CtEntry } from '../conntrack/table.js';
 import { invert } from '../conntrack/tuple.js';
-import { IPPROTO, type Ipv4Packet } from '../packet.js';
+import { IPPROTO, packetWith, withPorts, type Ipv4Packet } from '../packet.js';
 import type { Host } from './host.js';
 import type { World } from './world.js';
 
@@ -92,13 +92,13 @@ export function applyNat(p: Ipv4Packet, ct: CtEntry, dir: 'ORIGINAL' | 'REPLY', 
 function rewrite(p: Ipv4Packet, which: 'src' | 'dst', ip: IPv4, port: number): Ipv4Packet {
   const l = p.l4;
   let l4 = l;
-  if (l.kind === 'tcp' || l.kind === 'udp') l4 = which === 'src' ? { ...l, sport: port } : { ...l, dport: port };
+  if (l.kind === 'tcp' || l.kind === 'udp') l4 = which === 'src' ? withPorts(l, port, l.dport) : withPorts(l, l.sport, port);
   // ICMP errors: only the outer header is rewritten here; the quoted packet keeps its addresses
   // (nf_nat_icmp_reply_translation is not modelled; the trace shows the outer rewrite).
   else if (l.kind === 'icmp' && (l.type === 0 || l.type === 8) && l.id !== undefined) {
     l4 = which === 'src' ? { ...l, id: port } : l;
   }
-  return which === 'src' ? { ...p, src: ip, l4 } : { ...p, dst: ip, l4 };
+  return which === 'src' ? packetWith(p, ip, p.dst, p.ttl, l4) : packetWith(p, p.src, ip, p.ttl, l4);
 }
 
 export function packetChanged(a: Ipv4Packet, b: Ipv4Packet): boolean {

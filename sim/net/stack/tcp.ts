@@ -4,7 +4,7 @@
 // ICMP that end a connect attempt.
 
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
-import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
+import { IPPROTO, TCP, ipv4Packet, tcpHeader, type Ipv4Packet } from '../packet.js';
 import type { Endpoint, Sock, SocketError, SocketEvents } from '../sockets/socket.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
@@ -29,11 +29,11 @@ const NO_EVENTS: SocketEvents = Object.freeze({});
 
 function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = NO_PAYLOAD, seq?: number): Ipv4Packet {
   const remote = sk.remote as Endpoint;
-  return {
-    version: 4, src: sk.local.ip, dst: remote.ip, proto: IPPROTO.TCP, ttl: 64, id: 0, tos: 0,
-    l4: { kind: 'tcp', sport: sk.local.port, dport: remote.port, seq: (seq ?? sk.sndNxt) >>> 0, ack: flags & TCP.ACK ? sk.rcvNxt >>> 0 : 0, flags, window: 64240 },
-    payload: payload.text !== undefined ? { length: payload.bytes, text: payload.text } : { length: payload.bytes },
-  };
+  return ipv4Packet(
+    sk.local.ip, remote.ip, IPPROTO.TCP, 64, 0, 0,
+    tcpHeader(sk.local.port, remote.port, (seq ?? sk.sndNxt) >>> 0, flags & TCP.ACK ? sk.rcvNxt >>> 0 : 0, flags, 64240),
+    payload.text !== undefined ? { length: payload.bytes, text: payload.text } : { length: payload.bytes },
+  );
 }
 
 /** Sends a segment; `why` (for the trace) is only worked out when the trace is recorded. */
