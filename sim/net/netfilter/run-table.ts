@@ -9,9 +9,11 @@
 // only when asked: a simulation that keeps no trace pays for none of the descriptions.
 
 import type { Hook, NfEnv, NfStep, NfVerdict, Table, TableResult } from './api.js';
-import { ipHeaderMatches, evalMatch } from './matches/eval-match.js';
+import { evalMatch } from './matches/eval-match.js';
+import { ifaceMatches } from './matches/context.js';
 import type { MatchCtx } from './matches/context.js';
 import { describeRule, type NfChain, type NfRule, type NfTable, type Ruleset } from './ruleset.js';
+import type { IfaceSpec, MatchSpec, TargetSpec } from './rule-types.js';
 import { applyTarget } from './targets/apply-target.js';
 
 /** Guards against rulesets built by hand with a jump loop (the kernel refuses those with ELOOP). */
@@ -33,19 +35,101 @@ function targetName(rule: NfRule): string {
 
 interface TableIndex {
   readonly chains: Map<string, NfChain>;
+  /** Chains prepared for the walk, made on first use. */
+  readonly prepared: Map<NfChain, PreparedChain>;
 }
 
 /** Chains by name, built once per table (a table is replaced, never changed, when rules change). */
 const tableIndexes = new WeakMap<NfTable, TableIndex>();
+/** The same index, found from the chains-by-name map that callers hold. */
+const indexByChains = new WeakMap<ReadonlyMap<string, NfChain>, TableIndex>();
 function indexOf(t: NfTable): TableIndex {
   let m = tableIndexes.get(t);
   if (!m) {
     const chains = new Map<string, NfChain>();
     for (const c of t.chains) chains.set(c.name, c);
-    m = { chains };
+    m = { chains, prepared: new Map() };
     tableIndexes.set(t, m);
+    indexByChains.set(chains, m);
   }
   return m;
+}
+
+/**
+ * A rule as the walk reads it: the IPv4 header part of its spec as plain fields (every prepared
+ * rule has the same shape, whatever the spec held), and the chain a jump or goto leads to,
+ * resolved once within its table.
+ */
+class PreparedRule {
+  /** -1: no test; 0: the masked address must equal `addr`; 1: it must differ (`! -s`). */
+  readonly srcTest: number;
+  readonly srcMask: number;
+  readonly srcAddr: number;
+  readonly dstTest: number;
+  readonly dstMask: number;
+  readonly dstAddr: number;
+  readonly inIface: IfaceSpec | undefined;
+  readonly outIface: IfaceSpec | undefined;
+  /** -1: no test; else 0 (`-p`) or 1 (`! -p`) against `proto`. */
+  readonly protoTest: number;
+  readonly proto: number;
+  /** -1: no test; 0: only fragments (`-f`); 1: only first fragments and whole packets (`! -f`). */
+  readonly fragTest: number;
+  readonly matches: readonly MatchSpec[];
+  readonly target: TargetSpec | undefined;
+  readonly unsupported: string | undefined;
+  /** The chain of `-j`/`-g CHAIN` (undefined when the table has no such chain). */
+  jump: PreparedChain | undefined = undefined;
+  constructor(readonly rule: NfRule) {
+    const spec = rule.spec;
+    this.srcTest = spec.src ? (spec.src.invert ? 1 : 0) : -1;
+    this.srcMask = spec.src ? spec.src.mask : 0;
+    this.srcAddr = spec.src ? spec.src.addr : 0;
+    this.dstTest = spec.dst ? (spec.dst.invert ? 1 : 0) : -1;
+    this.dstMask = spec.dst ? spec.dst.mask : 0;
+    this.dstAddr = spec.dst ? spec.dst.addr : 0;
+    this.inIface = spec.inIface;
+    this.outIface = spec.outIface;
+    this.protoTest = spec.proto && spec.proto.num !== 0 ? (spec.proto.invert ? 1 : 0) : -1;
+    this.proto = spec.proto ? spec.proto.num : 0;
+    this.fragTest = spec.fragment ? (spec.fragment.invert ? 1 : 0) : -1;
+    this.matches = spec.matches;
+    this.target = spec.target;
+    this.unsupported = rule.unsupported;
+  }
+}
+
+class PreparedChain {
+  readonly rules: PreparedRule[] = [];
+  constructor(readonly chain: NfChain) {}
+}
+
+/** A chain and every chain it can reach, prepared once per table (jump loops included). */
+function prepare(index: TableIndex, chain: NfChain): PreparedChain {
+  let pc = index.prepared.get(chain);
+  if (pc) return pc;
+  pc = new PreparedChain(chain);
+  index.prepared.set(chain, pc);
+  for (const rule of chain.rules) pc.rules.push(new PreparedRule(rule));
+  for (const r of pc.rules) {
+    const t = r.target;
+    if (t?.kind !== 'jump') continue;
+    const next = index.chains.get(t.chain);
+    if (next) r.jump = prepare(index, next);
+  }
+  return pc;
+}
+
+/** The header part of a rule (ip_packet_match): addresses, devices, protocol, fragments. */
+function headerMatches(r: PreparedRule, env: NfEnv): boolean {
+  const p = env.packet;
+  if (r.srcTest >= 0 && (((p.src & r.srcMask) >>> 0) === r.srcAddr) === (r.srcTest === 1)) return false;
+  if (r.dstTest >= 0 && (((p.dst & r.dstMask) >>> 0) === r.dstAddr) === (r.dstTest === 1)) return false;
+  if (r.inIface && ifaceMatches(r.inIface.name, env.inIface ?? '') === r.inIface.invert) return false;
+  if (r.outIface && ifaceMatches(r.outIface.name, env.outIface ?? '') === r.outIface.invert) return false;
+  if (r.protoTest >= 0 && (p.proto === r.proto) === (r.protoTest === 1)) return false;
+  if (r.fragTest >= 0 && p.fragment === (r.fragTest === 1)) return false;
+  return true;
 }
 
 /** The built-in chain of `hook` in `table`, if the ruleset has that table and chain. */
@@ -77,7 +161,7 @@ function applyPolicy(base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | 
 
 // The walk's return stack and match context, shared by every walk: a walk never starts another
 // (matches, targets and delegates do not run tables), so they are reset, not reallocated.
-const chainStack: NfChain[] = [];
+const chainStack: PreparedChain[] = [];
 const posStack: number[] = [];
 const CTX: { env: NfEnv; rule: NfRule; index: number } = { env: undefined as unknown as NfEnv, rule: undefined as unknown as NfRule, index: 0 };
 
@@ -86,10 +170,10 @@ export function runTable(ruleset: Ruleset, table: Table, hook: Hook, env: NfEnv,
   for (const x of ruleset.tables) if (x.name === table) { t = x; break; }
   const steps: NfStep[] | undefined = opts.steps === false ? undefined : [];
   if (!t) return steps ? { verdict: ACCEPT, steps } : ACCEPT_RESULT;
-  const { chains } = indexOf(t);
-  const base = chains.get(hook);
+  const index = indexOf(t);
+  const base = index.chains.get(hook);
   if (!base || !base.builtin) return steps ? { verdict: ACCEPT, steps } : ACCEPT_RESULT;
-  return walk(chains, base, table, env, steps);
+  return walk(prepare(index, base), table, env, steps);
 }
 
 /** Every chain of a table by name (built once per table). */
@@ -99,13 +183,16 @@ export function chainsByName(t: NfTable): ReadonlyMap<string, NfChain> {
 
 /** runTable for a built-in chain already found, with its table's chains by name (chainsByName). */
 export function runChain(chains: ReadonlyMap<string, NfChain>, table: Table, base: NfChain, env: NfEnv, opts: RunTableOptions = {}): TableResult {
-  return walk(chains, base, table, env, opts.steps === false ? undefined : []);
+  const index = indexByChains.get(chains);
+  if (!index) throw new Error(`runChain: ${table} ${base.name}: chains not from chainsByName`);
+  return walk(prepare(index, base), table, env, opts.steps === false ? undefined : []);
 }
 
-function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
+function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
   const explain = steps !== undefined;
+  const base = start.chain;
   let sp = 0;
-  let chain = base;
+  let chain = start;
   let pos = 0;
   let visits = 0;
   const ctx = CTX;
@@ -113,56 +200,56 @@ function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table,
   let effects: string[] | undefined;
 
   for (;;) {
-    const rule = chain.rules[pos];
-    if (!rule) {
+    const r = chain.rules[pos];
+    if (!r) {
       // End of a user chain: back to the caller; end of the built-in chain: its policy.
       if (sp === 0) return applyPolicy(base, table, env, steps);
       sp--;
-      chain = chainStack[sp] as NfChain;
+      chain = chainStack[sp] as PreparedChain;
       pos = posStack[sp] as number;
       continue;
     }
     pos += 1;
+    const rule = r.rule;
     if (++visits > MAX_VISITS) {
       steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: 'rule walk did not end (jump loop); treated as DROP' });
       return steps ? { verdict: DROP, steps } : DROP_RESULT;
     }
-    const spec = rule.spec;
-    if (!ipHeaderMatches(spec, env)) continue;
-    if (rule.unsupported !== undefined) {
-      steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: rule.unsupported });
+    if (!headerMatches(r, env)) continue;
+    if (r.unsupported !== undefined) {
+      steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: r.unsupported });
       continue;
     }
     let matched = true;
     if (explain) effects = undefined;
-    const matches = spec.matches;
+    const matches = r.matches;
     ctx.rule = rule;
     for (let i = 0; i < matches.length; i++) {
       const m = matches[i];
       if (!m) continue;
       ctx.index = i;
-      const r = evalMatch(m, ctx as MatchCtx);
-      if (r.unsupported !== undefined) {
-        steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: r.unsupported });
+      const res = evalMatch(m, ctx as MatchCtx);
+      if (res.unsupported !== undefined) {
+        steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: res.unsupported });
         matched = false;
         break;
       }
-      if (!r.matched) {
+      if (!res.matched) {
         matched = false;
         break;
       }
-      if (explain && r.effect) (effects ??= []).push(r.effect);
+      if (explain && res.effect) (effects ??= []).push(res.effect);
     }
     if (!matched) continue;
-    const outcome = applyTarget(spec.target, env, explain);
+    const outcome = applyTarget(r.target, env, explain);
     if (outcome.kind === 'unsupported') {
       steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: outcome.what });
       continue;
     }
-    let next: NfChain | undefined;
+    let next: PreparedChain | undefined;
     if (outcome.kind === 'jump') {
-      next = chains.get(outcome.chain);
-      if (!next || next.builtin) {
+      next = r.jump;
+      if (!next || next.chain.builtin) {
         steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: `jump to ${next ? 'built-in' : 'undeclared'} chain ${outcome.chain}` });
         continue;
       }
@@ -193,7 +280,7 @@ function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table,
       case 'return': {
         if (sp === 0) return applyPolicy(base, table, env, steps);
         sp--;
-        chain = chainStack[sp] as NfChain;
+        chain = chainStack[sp] as PreparedChain;
         pos = posStack[sp] as number;
         break;
       }
@@ -203,7 +290,7 @@ function walk(chains: ReadonlyMap<string, NfChain>, base: NfChain, table: Table,
           posStack[sp] = pos;
           sp++;
         }
-        chain = next as NfChain;
+        chain = next as PreparedChain;
         pos = 0;
         break;
       }

@@ -1,26 +1,13 @@
-// Dispatch of one `-m` match to its module, and the IPv4 header part of a rule (ip_tables.c
-// ip_packet_match: addresses with masks, interfaces with `+`, protocol, fragment flag, each
-// optionally inverted).
+// Dispatch of one `-m` match to its module. The IPv4 header part of a rule (ip_tables.c
+// ip_packet_match) is tested by the walk itself (run-table.ts headerMatches).
 
 import { assertNever } from '../../../core/assert.js';
-import type { NfEnv } from '../api.js';
-import type { MatchSpec, RuleSpec } from '../rule-types.js';
-import { ifaceMatches, MATCH, type MatchCtx, type MatchResult } from './context.js';
+import type { MatchSpec } from '../rule-types.js';
+import { MATCH, type MatchCtx, type MatchResult } from './context.js';
 import { evalConntrack, evalState } from './conntrack.js';
 import { evalAddrtype, evalIprange, evalLength, evalLimit, evalMark, evalPhysdev, evalRecent, evalTtl } from './misc.js';
 import { evalIcmp, evalMultiport, evalTcpUdp } from './ports.js';
 import { evalSocket, evalStatistic } from './socket-statistic.js';
-
-export function ipHeaderMatches(spec: RuleSpec, env: NfEnv): boolean {
-  const p = env.packet;
-  if (spec.src && ((((p.src & spec.src.mask) >>> 0) === spec.src.addr) === spec.src.invert)) return false;
-  if (spec.dst && ((((p.dst & spec.dst.mask) >>> 0) === spec.dst.addr) === spec.dst.invert)) return false;
-  if (spec.inIface && ifaceMatches(spec.inIface.name, env.inIface ?? '') === spec.inIface.invert) return false;
-  if (spec.outIface && ifaceMatches(spec.outIface.name, env.outIface ?? '') === spec.outIface.invert) return false;
-  if (spec.proto && spec.proto.num !== 0 && (p.proto === spec.proto.num) === spec.proto.invert) return false;
-  if (spec.fragment && p.fragment === spec.fragment.invert) return false;
-  return true;
-}
 
 export function evalMatch(m: MatchSpec, ctx: MatchCtx): MatchResult {
   const env = ctx.env;
