@@ -9,7 +9,8 @@ import { ANY_IPV4, formatIPv4, parseIPv4, type IPv4 } from '../../core/ip.js';
 import type { Chooser } from '../../core/choice.js';
 import type { Host } from '../../net/stack/host.js';
 import type { World } from '../../net/stack/world.js';
-import type { Sock } from '../../net/sockets/socket.js';
+import type { Endpoint, Sock, SocketError, SocketEvents } from '../../net/sockets/socket.js';
+import type { Firable, Timer } from '../../core/scheduler.js';
 import { tcpAbort, tcpClose, tcpConnect, tcpListen, tcpSend } from '../../net/stack/tcp.js';
 import type { BackendModel, FrontendModel, HaproxyModel, ServerModel } from './model.js';
 import { createBalancer, type Balancer } from './balancer.js';
@@ -52,7 +53,6 @@ export interface HaproxyStartOptions {
 
 export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyStartOptions = {}): HaproxyRuntime {
   const balancers = new Map<string, Balancer>();
-  const states = new Map<string, Map<string, ServerStatus>>();
   const checks = model.backends.flatMap((b) => b.servers.flatMap((s) => (s.check ? [s.check] : [])));
   const rt: HaproxyRuntime = {
     choices: [],
@@ -62,24 +62,28 @@ export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyS
     settleMs: Math.max(0, ...checks.map((c) => Math.max(c.inter, c.fastinter ?? 0, c.downinter ?? 0) * (c.fall + 1))),
     status: (b, s) => balancers.get(b)?.status(s),
   };
-  // What HAProxy would log; the message is only worked out when the trace is recorded.
-  const note = (action: string, message: string | (() => string), loc?: SourceLocation, flow?: string): void => {
-    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'haproxy', action, message: typeof message === 'string' ? message : message(), ...(loc ? { loc } : {}), ...(flow ? { flow } : {}) });
-  };
   for (const be of model.backends) {
     const b = createBalancer(be);
     balancers.set(be.name, b);
-    states.set(be.name, new Map());
     const n = b.usableServers().length;
     if (o.unknownStart && n > 1 && (be.balance === 'roundrobin' || be.balance === 'static-rr')) {
       const k = o.unknownStart.choose(`haproxy backend ${be.name}: round-robin position before the first request`, Array.from({ length: n }, (_, i) => ({ p: 1 / n, value: i, label: `${i} picks already made` })));
       w.noteChoice();
       for (let i = 0; i < k; i++) { const s = b.pick(); if (s) b.release(s.name); }
     }
-    startChecks(w, h, be, b, note);
+    startChecks(w, h, be, b);
   }
-  for (const fe of model.frontends) listenFrontend(w, h, fe, model, balancers, rt, note);
+  const hap = new Haproxy(w, h, model, balancers, rt);
+  for (const fe of model.frontends) listenFrontend(hap, fe);
   return rt;
+}
+
+/**
+ * What HAProxy would log. The trace wants it only when recorded: callers test `w.rec.enabled`
+ * first, so a quiet run never formats a message.
+ */
+function note(w: World, h: Host, action: string, message: string, loc?: SourceLocation, flow?: string): void {
+  if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'haproxy', action, message, ...(loc ? { loc } : {}), ...(flow ? { flow } : {}) });
 }
 
 const serverAddresses = new Map<string, IPv4 | undefined>();
@@ -89,66 +93,105 @@ function serverAddress(addr: string): IPv4 | undefined {
   return serverAddresses.get(addr);
 }
 
-type Note = (action: string, message: string | (() => string), loc?: SourceLocation, flow?: string) => void;
+/** One HAProxy process: what all its connections share. */
+class Haproxy {
+  /** Backends by name; the first of a name wins, as a lookup by name in the configuration does. */
+  readonly backends = new Map<string, BackendModel>();
+  constructor(readonly w: World, readonly h: Host, model: HaproxyModel, readonly balancers: Map<string, Balancer>, readonly rt: HaproxyRuntime) {
+    for (const be of model.backends) if (!this.backends.has(be.name)) this.backends.set(be.name, be);
+  }
+}
 
-function listenFrontend(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, note: Note): void {
+function listenFrontend(hap: Haproxy, fe: FrontendModel): void {
+  const { w, h, rt } = hap;
+  const events = { onAccept: (_l: Sock, client: Sock) => accept(hap, fe, client) };
   for (const bind of fe.binds) {
     for (const a of bind.addresses) {
-      if (a.family === 'unix' || a.family === 'ipv6') { note('unsupported', () => `bind ${a.text}: only IPv4 binds are simulated`, bind.directive.loc); continue; }
+      if (a.family === 'unix' || a.family === 'ipv6') { if (w.rec.enabled) note(w, h, 'unsupported', `bind ${a.text}: only IPv4 binds are simulated`, bind.directive.loc); continue; }
       const ip = a.host !== undefined && a.host !== '' && a.host !== '*' ? parseIPv4(a.host) : ANY_IPV4;
-      if (ip === undefined) { note('unsupported', () => `bind ${a.text}: address not simulated`, bind.directive.loc); continue; }
+      if (ip === undefined) { if (w.rec.enabled) note(w, h, 'unsupported', `bind ${a.text}: address not simulated`, bind.directive.loc); continue; }
       for (let port = a.portLow; port <= a.portHigh; port++) {
-        const ls = tcpListen(h, 'haproxy', { ip, port }, { onAccept: (_l, client) => accept(w, h, fe, model, balancers, rt, client, note) }, { transparent: bind.transparent });
-        if (typeof ls === 'string') { rt.errors.push(`${fe.name}: cannot bind ${a.text}: ${ls}`); note('bind-error', () => `[ALERT] Starting frontend ${fe.name}: cannot bind socket (${ls}) for [${a.text}]`, bind.directive.loc); }
+        const ls = tcpListen(h, 'haproxy', { ip, port }, events, { transparent: bind.transparent });
+        if (typeof ls === 'string') { rt.errors.push(`${fe.name}: cannot bind ${a.text}: ${ls}`); if (w.rec.enabled) note(w, h, 'bind-error', `[ALERT] Starting frontend ${fe.name}: cannot bind socket (${ls}) for [${a.text}]`, bind.directive.loc); }
       }
     }
   }
 }
 
-function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balancers: Map<string, Balancer>, rt: HaproxyRuntime, client: Sock, note: Note): void {
-  const remote = client.remote as { ip: IPv4; port: number };
+function accept(hap: Haproxy, fe: FrontendModel, client: Sock): void {
+  const { w, h } = hap;
+  const remote = client.remote as Endpoint;
   const remoteText = formatIPv4(remote.ip);
   const clientText = `${remoteText}:${remote.port}`;
-  const flow = `haproxy#${client.id}`;
   const sel = selectBackend(fe, { srcIp: remoteText, srcPort: remote.port, dstIp: formatIPv4(client.local.ip), dstPort: client.local.port });
   const beName = 'backend' in sel ? sel.backend : undefined;
-  const be = beName !== undefined ? model.backends.find((b) => b.name === beName) : undefined;
-  const bal = be ? balancers.get(be.name) : undefined;
+  const be = beName !== undefined ? hap.backends.get(beName) : undefined;
+  const bal = be ? hap.balancers.get(be.name) : undefined;
   if (!be || !bal) {
-    note('no-backend', () => `${fe.name}: ${'unsupported' in sel ? sel.unsupported : sel.why}; closing ${clientText}`, fe.section.header.loc, flow);
+    if (w.rec.enabled) note(w, h, 'no-backend', `${fe.name}: ${'unsupported' in sel ? sel.unsupported : sel.why}; closing ${clientText}`, fe.section.header.loc, flowOf(client));
     tcpClose(w, h, client);
     return;
   }
-  const pending: { text: string; bytes: number }[] = [];
-  let server: Sock | undefined;
-  let serverOpen = false;
-  let clientOpen = true;
-  let state: AttemptState = INITIAL_ATTEMPT_STATE;
-  let connectTimer: { cancelled: boolean } | undefined;
-  client.events = {
-    onData: (_s, text, bytes) => {
-      if (server && serverOpen) tcpSend(w, h, server, text, bytes);
-      else pending.push({ text, bytes });
-    },
-    onPeerClosed: (s) => {
-      clientOpen = false;
-      if (server && serverOpen) tcpClose(w, h, server);
-      else { if (connectTimer) connectTimer.cancelled = true; if (server) tcpClose(w, h, server); tcpClose(w, h, s); }
-    },
-    onError: () => { clientOpen = false; if (server) tcpAbort(w, h, server, 'client aborted'); },
-  };
-  note('accept', () => `${fe.name} accepted ${clientText} -> ${formatIPv4(client.local.ip)}:${client.local.port}`, undefined, flow);
+  const s = new Session(hap, fe, be, bal, client, remote, remoteText, clientText);
+  client.events = s;
+  if (w.rec.enabled) note(w, h, 'accept', `${fe.name} accepted ${clientText} -> ${formatIPv4(client.local.ip)}:${client.local.port}`, undefined, flowOf(client));
+  s.attempt();
+}
 
-  const attempt = (avoid?: string, same?: ServerModel): void => {
-    if (!clientOpen) return;
-    const srv = same ?? bal.pick(undefined, { srcIp: remoteText, ...(avoid !== undefined ? { avoid } : {}) });
+/** The trace's name for the pair of connections of one client connection. */
+function flowOf(client: Sock): string {
+  return `haproxy#${client.id}`;
+}
+
+/**
+ * One client connection and its connection to a server (a stream in HAProxy's terms). Its methods
+ * are the client socket's events; a class rather than closures so that every connection has the
+ * same shape and nothing is allocated per callback.
+ */
+class Session implements SocketEvents {
+  /** Bytes from the client waiting for the server connection. */
+  pending: { text: string; bytes: number }[] = [];
+  server: Sock | undefined = undefined;
+  serverOpen = false;
+  clientOpen = true;
+  state: AttemptState = INITIAL_ATTEMPT_STATE;
+  connectTimer: Timer | undefined = undefined;
+
+  constructor(
+    readonly hap: Haproxy, readonly fe: FrontendModel, readonly be: BackendModel, readonly bal: Balancer,
+    readonly client: Sock, readonly remote: Endpoint, readonly remoteText: string, readonly clientText: string,
+  ) {}
+
+  onData(_s: Sock, text: string, bytes: number): void {
+    if (this.server && this.serverOpen) tcpSend(this.hap.w, this.hap.h, this.server, text, bytes);
+    else this.pending.push({ text, bytes });
+  }
+
+  onPeerClosed(s: Sock): void {
+    const { w, h } = this.hap;
+    this.clientOpen = false;
+    if (this.server && this.serverOpen) tcpClose(w, h, this.server);
+    else { if (this.connectTimer) this.connectTimer.cancelled = true; if (this.server) tcpClose(w, h, this.server); tcpClose(w, h, s); }
+  }
+
+  onError(): void {
+    this.clientOpen = false;
+    if (this.server) tcpAbort(this.hap.w, this.hap.h, this.server, 'client aborted');
+  }
+
+  /** Connects to a server: the balancer's pick (not `avoid`), or `same` on a retry to the same one. */
+  attempt(avoid?: string, same?: ServerModel): void {
+    const { w, h, rt } = this.hap;
+    const { be, bal, client, remote, clientText } = this;
+    if (!this.clientOpen) return;
+    const srv = same ?? bal.pick(undefined, avoid !== undefined ? { srcIp: this.remoteText, avoid } : { srcIp: this.remoteText });
     if (!srv) {
-      note('no-server', () => `backend ${be.name} has no server available; closing ${clientText}`, be.section.header.loc, flow);
+      if (w.rec.enabled) note(w, h, 'no-server', `backend ${be.name} has no server available; closing ${clientText}`, be.section.header.loc, flowOf(client));
       tcpClose(w, h, client);
       return;
     }
     const ip = serverAddress(srv.addr);
-    if (ip === undefined) { note('unsupported', () => `server ${srv.name} ${srv.addr}: only IPv4 server addresses are simulated`, srv.directive.loc, flow); tcpClose(w, h, client); return; }
+    if (ip === undefined) { if (w.rec.enabled) note(w, h, 'unsupported', `server ${srv.name} ${srv.addr}: only IPv4 server addresses are simulated`, srv.directive.loc, flowOf(client)); tcpClose(w, h, client); return; }
     // A server without a port gets the port the client connected to; `+N`/`-N` offsets it.
     const port = srv.port === undefined ? client.local.port : srv.port.offset ? client.local.port + srv.port.value : srv.port.value;
     const src = srv.source;
@@ -157,65 +200,101 @@ function accept(w: World, h: Host, fe: FrontendModel, model: HaproxyModel, balan
     if (src?.usesrc?.kind === 'clientip') { bind = { ip: remote.ip, port: 0 }; transparent = true; }
     else if (src?.usesrc?.kind === 'client') { bind = { ip: remote.ip, port: remote.port }; transparent = true; }
     else if (src?.usesrc?.kind === 'addr') { const a = parseIPv4(src.usesrc.addr); if (a !== undefined) { bind = { ip: a, port: src.usesrc.port ?? 0 }; transparent = true; } }
-    else if (src?.usesrc?.kind === 'hdr_ip') { note('unsupported', 'usesrc hdr_ip() is not simulated; connecting from the source address', src.directive.loc, flow); }
+    else if (src?.usesrc?.kind === 'hdr_ip') { note(w, h, 'unsupported', 'usesrc hdr_ip() is not simulated; connecting from the source address', src.directive.loc, flowOf(client)); }
     if (!bind && src && src.addr !== '0.0.0.0') { const a = parseIPv4(src.addr); if (a !== undefined) bind = { ip: a, port: src.portLow ?? 0 }; }
-    const choice = { at: w.now, frontend: fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? formatIPv4(bind.ip) : 'kernel-chosen' };
+    const choice = { at: w.now, frontend: this.fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? formatIPv4(bind.ip) : 'kernel-chosen' };
     rt.choices.push(choice);
     rt.byClient.set(clientText, choice);
-    note('connect', () => `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flow);
-    const fail = (kind: 'timeout' | 'error', why: string): void => {
-      if (connectTimer) connectTimer.cancelled = true;
-      bal.release(srv.name);
-      const d = nextAttempt(be, state, { kind, at: w.now / 1000, server: srv.name, serverRunning: bal.status(srv.name) !== 'down', activeServers: bal.usableServers().length });
-      state = d.state;
-      if (d.kind === 'give-up') {
-        note('give-up', () => `${be.name}/${srv.name}: ${why}; ${d.why} — termination ${d.termination}, closing the client connection`, be.section.header.loc, flow);
-        if (clientOpen) tcpClose(w, h, client);
-        return;
-      }
-      note('retry', () => `${be.name}/${srv.name}: ${why}; ${d.why}`, be.redispatch.directive?.loc ?? be.section.header.loc, flow);
-      w.sched.after(d.delayMs * 1000, () => attempt(d.target.kind === 'redispatch' ? d.target.avoid : undefined, d.target.kind === 'same' ? srv : undefined));
-    };
-    const sk = tcpConnect(w, h, 'haproxy', { ip, port }, {
-      onConnected: (s) => {
-        if (connectTimer) connectTimer.cancelled = true;
-        serverOpen = true;
-        note('connected', () => `${be.name}/${srv.name}: connected ${s.describe()}`, undefined, flow);
-        if (srv.sendProxy !== 'none') {
-          const hdr = proxyV1Header({ srcAddr: formatIPv4(remote.ip), srcPort: remote.port, dstAddr: formatIPv4(client.local.ip), dstPort: client.local.port });
-          tcpSend(w, h, s, hdr, srv.sendProxy === 'v2' ? 28 : hdr.length);
-        }
-        for (const d of pending.splice(0)) tcpSend(w, h, s, d.text, d.bytes);
-        if (!clientOpen) tcpClose(w, h, s);
-      },
-      onData: (_s, text, bytes) => { if (clientOpen) tcpSend(w, h, client, text, bytes); },
-      onPeerClosed: (s) => { serverOpen = false; bal.release(srv.name); tcpClose(w, h, s); if (clientOpen) tcpClose(w, h, client); },
-      onError: (_s, err, why) => {
-        if (!serverOpen) { fail(err === 'ETIMEDOUT' ? 'timeout' : 'error', `${err} (${why})`); return; }
-        serverOpen = false;
-        bal.release(srv.name);
-        if (clientOpen) tcpAbort(w, h, client, 'server connection reset');
-      },
-    }, bind ? { bind, transparent } : { transparent });
-    if (typeof sk === 'string') { fail('error', `connect(): ${sk}`); return; }
-    server = sk;
+    if (w.rec.enabled) note(w, h, 'connect', `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flowOf(client));
+    const side = new ServerSide(this, srv);
+    const sk = tcpConnect(w, h, 'haproxy', { ip, port }, side, bind ? { bind, transparent } : { transparent });
+    if (typeof sk === 'string') { this.fail(srv, 'error', `connect(): ${sk}`); return; }
+    this.server = sk;
+    side.sk = sk;
+    // HAProxy's clock and timers are in whole milliseconds: an expiry is seen on the first poller
+    // wakeup at or after it, in practice the next millisecond (the lab shows four 500 ms attempts
+    // outlasting curl -m 2's 2001 ms).
     const tc = be.timeouts.connect;
-    if (tc !== undefined) {
-      // HAProxy's clock and timers are in whole milliseconds: an expiry is seen on the first
-      // poller wakeup at or after it, in practice the next millisecond (the lab shows four 500 ms
-      // attempts outlasting curl -m 2's 2001 ms).
-      connectTimer = w.sched.after((tc + TIMER_LATENESS_MS) * 1000, () => {
-        if (serverOpen || !server || server !== sk) return;
-        tcpClose(w, h, sk); // the SYN_SENT socket goes away: late SYN-ACKs find no socket
-        fail('timeout', `timeout connect ${tc}ms expired`);
-      });
+    if (tc !== undefined) this.connectTimer = w.sched.afterFire((tc + TIMER_LATENESS_MS) * 1000, side);
+  }
+
+  /** The connection to `srv` failed: retry, redispatch or give up (src/backend.c). */
+  fail(srv: ServerModel, kind: 'timeout' | 'error', why: string): void {
+    const { w, h } = this.hap;
+    const { be, bal } = this;
+    if (this.connectTimer) this.connectTimer.cancelled = true;
+    bal.release(srv.name);
+    const d = nextAttempt(be, this.state, { kind, at: w.now / 1000, server: srv.name, serverRunning: bal.status(srv.name) !== 'down', activeServers: bal.usableServers().length });
+    this.state = d.state;
+    if (d.kind === 'give-up') {
+      if (w.rec.enabled) note(w, h, 'give-up', `${be.name}/${srv.name}: ${why}; ${d.why} — termination ${d.termination}, closing the client connection`, be.section.header.loc, flowOf(this.client));
+      if (this.clientOpen) tcpClose(w, h, this.client);
+      return;
     }
-  };
-  attempt();
+    if (w.rec.enabled) note(w, h, 'retry', `${be.name}/${srv.name}: ${why}; ${d.why}`, be.redispatch.directive?.loc ?? be.section.header.loc, flowOf(this.client));
+    w.sched.after(d.delayMs * 1000, () => this.attempt(d.target.kind === 'redispatch' ? d.target.avoid : undefined, d.target.kind === 'same' ? srv : undefined));
+  }
+}
+
+/**
+ * The server side of a session, for one connection attempt: that socket's events, and the
+ * `timeout connect` timer of the attempt (fire).
+ */
+class ServerSide implements SocketEvents, Firable {
+  sk: Sock | undefined = undefined;
+  constructor(readonly s: Session, readonly srv: ServerModel) {}
+
+  onConnected(sk: Sock): void {
+    const s = this.s;
+    const { w, h } = s.hap;
+    const srv = this.srv;
+    if (s.connectTimer) s.connectTimer.cancelled = true;
+    s.serverOpen = true;
+    if (w.rec.enabled) note(w, h, 'connected', `${s.be.name}/${srv.name}: connected ${sk.describe()}`, undefined, flowOf(s.client));
+    if (srv.sendProxy !== 'none') {
+      const hdr = proxyV1Header({ srcAddr: formatIPv4(s.remote.ip), srcPort: s.remote.port, dstAddr: formatIPv4(s.client.local.ip), dstPort: s.client.local.port });
+      tcpSend(w, h, sk, hdr, srv.sendProxy === 'v2' ? 28 : hdr.length);
+    }
+    const pending = s.pending;
+    s.pending = [];
+    for (const d of pending) tcpSend(w, h, sk, d.text, d.bytes);
+    if (!s.clientOpen) tcpClose(w, h, sk);
+  }
+
+  onData(_sk: Sock, text: string, bytes: number): void {
+    const s = this.s;
+    if (s.clientOpen) tcpSend(s.hap.w, s.hap.h, s.client, text, bytes);
+  }
+
+  onPeerClosed(sk: Sock): void {
+    const s = this.s;
+    const { w, h } = s.hap;
+    s.serverOpen = false;
+    s.bal.release(this.srv.name);
+    tcpClose(w, h, sk);
+    if (s.clientOpen) tcpClose(w, h, s.client);
+  }
+
+  onError(_sk: Sock, err: SocketError, why: string): void {
+    const s = this.s;
+    if (!s.serverOpen) { s.fail(this.srv, err === 'ETIMEDOUT' ? 'timeout' : 'error', `${err} (${why})`); return; }
+    s.serverOpen = false;
+    s.bal.release(this.srv.name);
+    if (s.clientOpen) tcpAbort(s.hap.w, s.hap.h, s.client, 'server connection reset');
+  }
+
+  /** `timeout connect` expired. */
+  fire(): void {
+    const s = this.s;
+    const sk = this.sk as Sock;
+    if (s.serverOpen || !s.server || s.server !== sk) return;
+    tcpClose(s.hap.w, s.hap.h, sk); // the SYN_SENT socket goes away: late SYN-ACKs find no socket
+    s.fail(this.srv, 'timeout', `timeout connect ${s.be.timeouts.connect}ms expired`);
+  }
 }
 
 /** Health checks (src/check.c): a TCP connect (or HTTP request) every `inter`, rise/fall counting. */
-function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer, note: Note): void {
+function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
   const checked = be.servers.filter((s) => s.check);
   const mininter = Math.min(...checked.map((s) => s.check?.inter ?? 2000));
   checked.forEach((srv, pos) => {
@@ -226,7 +305,7 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer, note: N
       const target = checkTarget(srv);
       const ip = parseIPv4(target.addr);
       const port = target.port;
-      if (ip === undefined || port === undefined) { note('unsupported', () => `check of ${be.name}/${srv.name}: needs an IPv4 address and a port`, srv.directive.loc); return; }
+      if (ip === undefined || port === undefined) { if (w.rec.enabled) note(w, h, 'unsupported', `check of ${be.name}/${srv.name}: needs an IPv4 address and a port`, srv.directive.loc); return; }
       const src = checkSource(srv);
       const bindIp = src.addr !== undefined ? parseIPv4(src.addr) : undefined;
       let done = false;
@@ -237,7 +316,7 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer, note: N
         hs = step.state;
         if (step.transition) {
           bal.setStatus(srv.name, hs.up ? 'up' : 'down');
-          note('health', () => `Server ${be.name}/${srv.name} is ${hs.up ? 'UP' : 'DOWN'}, reason: ${why}`, srv.directive.loc);
+          if (w.rec.enabled) note(w, h, 'health', `Server ${be.name}/${srv.name} is ${hs.up ? 'UP' : 'DOWN'}, reason: ${why}`, srv.directive.loc);
         }
         w.sched.after(nextCheckDelay(c, hs) * 1000, run);
       };
