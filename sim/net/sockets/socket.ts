@@ -89,33 +89,7 @@ export class SocketTable {
   }
 
   create(proto: 'tcp' | 'udp', owner: string, local: Endpoint, events: SocketEvents, opts: { transparent?: boolean; mark?: number; bindDev?: string } = {}): Sock {
-    const s: Sock = {
-      id: this.nextId++,
-      ns: this.nsName,
-      proto,
-      owner,
-      local,
-      remote: undefined,
-      state: 'CLOSED',
-      transparent: opts.transparent ?? false,
-      mark: opts.mark ?? 0,
-      bindDev: opts.bindDev,
-      events,
-      iss: 0,
-      sndNxt: 0,
-      sndUna: 0,
-      rcvNxt: 0,
-      retrans: 0,
-      timer: undefined,
-      parent: undefined,
-      received: 0,
-      finSent: false,
-      pendingSend: [],
-      closeAfterSend: false,
-      rxDst: undefined,
-      describe: () => describeSock(s),
-    };
-    return s;
+    return new Socket(this.nextId++, this.nsName, proto, owner, local, events, opts.transparent ?? false, opts.mark ?? 0, opts.bindDev);
   }
 
   listen(s: Sock): void {
@@ -208,6 +182,38 @@ function protoNum(p: 'tcp' | 'udp'): number {
 
 export function formatEndpoint(e: Endpoint): string {
   return `${e.ip === ANY_IPV4 ? '*' : formatIPv4(e.ip)}:${e.port}`;
+}
+
+/** A socket: every field present from creation (one hidden class), the description a method. */
+class Socket implements Sock {
+  remote: Endpoint | undefined = undefined;
+  state: TcpState = 'CLOSED';
+  iss = 0;
+  sndNxt = 0;
+  sndUna = 0;
+  rcvNxt = 0;
+  retrans = 0;
+  timer: Timer | undefined = undefined;
+  parent: Sock | undefined = undefined;
+  received = 0;
+  finSent = false;
+  pendingSend: { text: string; bytes: number }[] = [];
+  closeAfterSend = false;
+  rxDst: RxDst | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly ns: string,
+    readonly proto: 'tcp' | 'udp',
+    readonly owner: string,
+    public local: Endpoint,
+    public events: SocketEvents,
+    public transparent: boolean,
+    public mark: number,
+    public bindDev: string | undefined,
+  ) {}
+  describe(): string {
+    return describeSock(this);
+  }
 }
 
 function describeSock(s: Sock): string {

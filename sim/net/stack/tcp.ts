@@ -294,8 +294,10 @@ function established(w: World, h: Host, sk: Sock, skb: Skb): void {
 }
 
 function flushPending(w: World, h: Host, sk: Sock): void {
-  const pend = sk.pendingSend.splice(0);
-  for (const d of pend) tcpSend(w, h, sk, d.text, d.bytes);
+  if (sk.pendingSend.length > 0) {
+    const pend = sk.pendingSend.splice(0);
+    for (const d of pend) tcpSend(w, h, sk, d.text, d.bytes);
+  }
   if (sk.closeAfterSend) tcpClose(w, h, sk);
 }
 
