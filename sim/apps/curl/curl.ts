@@ -10,7 +10,8 @@ import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Host } from '../../net/stack/host.js';
 import type { World } from '../../net/stack/world.js';
 import { tcpClose, tcpConnect, tcpSend } from '../../net/stack/tcp.js';
-import type { Sock } from '../../net/sockets/socket.js';
+import type { Sock, SocketEvents } from '../../net/sockets/socket.js';
+import type { Firable, Timer } from '../../core/scheduler.js';
 
 export const CURL_VERSION = '7.88.1';
 
@@ -35,77 +36,109 @@ export interface CurlRequest {
 }
 
 export function curl(w: World, h: Host, req: CurlRequest, done: (r: CurlResult) => void): void {
-  const t0 = w.now;
-  const path = req.path ?? '/';
-  const hostHeader = `${formatIPv4(req.to.ip)}${req.to.port === 80 ? '' : `:${req.to.port}`}`;
-  let finished = false;
-  let sock: Sock | undefined;
-  let connected = false;
-  let buf = '';
-  let received = 0;
-  let status: number | undefined;
-  let expected: number | undefined;
-  const elapsed = (): number => Math.floor((w.now - t0) / 1000);
-  const finish = (r: Omit<CurlResult, 'elapsedMs'>): void => {
-    if (finished) return;
-    finished = true;
-    deadline.cancelled = true;
-    const res: { -readonly [K in keyof CurlResult]: CurlResult[K] } = { outcome: r.outcome, exitCode: r.exitCode, stderr: r.stderr, elapsedMs: elapsed() };
-    if (r.httpStatus !== undefined) res.httpStatus = r.httpStatus;
-    if (r.bodyBytes !== undefined) res.bodyBytes = r.bodyBytes;
-    if (sock) res.localPort = sock.local.port;
-    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: res.outcome, message: res.stderr || `HTTP ${res.httpStatus ?? '?'}, ${res.bodyBytes ?? 0} bytes in ${res.elapsedMs} ms` });
-    done(res);
-  };
+  const t = new Transfer(w, h, req, done);
   // curl's total timer: -m seconds, checked on the next millisecond tick.
-  const deadline = w.sched.at(t0 + req.maxTimeS * 1_000_000 + 1000, () => {
-    const ms = elapsed();
-    const msg = connected ? `curl: (28) Operation timed out after ${ms} milliseconds with ${received} bytes received` : `curl: (28) Connection timed out after ${ms} milliseconds`;
-    if (sock) tcpClose(w, h, sock);
-    finish({ outcome: 'timeout', exitCode: 28, stderr: msg, ...(status !== undefined ? { httpStatus: status } : {}) });
-  });
-  w.sched.after(req.startupUs ?? 300, () => {
-    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: 'connect', message: `curl -m ${req.maxTimeS} http://${hostHeader}${path}` });
-    const r = tcpConnect(w, h, 'curl', req.to, {
-      onConnected: (s) => {
-        connected = true;
-        const request = `GET ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: curl/${CURL_VERSION}\r\nAccept: */*\r\n\r\n`;
-        tcpSend(w, h, s, request, request.length);
-      },
-      onData: (s, text, bytes) => {
-        received += bytes;
-        buf += text;
-        if (status === undefined) {
-          const m = /^HTTP\/1\.[01] (\d{3})/.exec(buf);
-          if (m) status = Number(m[1]);
-        }
-        if (expected === undefined) {
-          const hdrEnd = buf.indexOf('\r\n\r\n');
-          const cl = /\r\nContent-Length: (\d+)/i.exec(buf);
-          if (hdrEnd >= 0 && cl) expected = hdrEnd + 4 + Number(cl[1]);
-        }
-        if (expected !== undefined && received >= expected) {
-          tcpClose(w, h, s);
-          finish({ outcome: 'ok', exitCode: 0, stderr: '', ...(status !== undefined ? { httpStatus: status } : {}), bodyBytes: (expected ?? received) - (buf.indexOf('\r\n\r\n') + 4) });
-        }
-      },
-      onPeerClosed: (s) => {
-        tcpClose(w, h, s);
-        if (received === 0) finish({ outcome: 'reset', exitCode: 52, stderr: 'curl: (52) Empty reply from server' });
-        else finish({ outcome: 'ok', exitCode: 0, stderr: '', ...(status !== undefined ? { httpStatus: status } : {}), bodyBytes: received });
-      },
-      onError: () => {
-        if (!connected) {
-          finish({ outcome: 'refused', exitCode: 7, stderr: `curl: (7) Failed to connect to ${formatIPv4(req.to.ip)} port ${req.to.port} after ${elapsed()} ms: Couldn't connect to server` });
-        } else {
-          finish({ outcome: 'reset', exitCode: 56, stderr: `curl: (56) Recv failure: Connection reset by peer` });
-        }
-      },
-    });
+  t.deadline = w.sched.at(t.t0 + req.maxTimeS * 1_000_000 + 1000, () => t.timeout());
+  w.sched.afterFire(req.startupUs ?? 300, t);
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * One curl run: the socket's events, and the start of the connect after the process start (fire).
+ * A class rather than closures: one shape for every run, nothing allocated per callback.
+ */
+class Transfer implements SocketEvents, Firable {
+  readonly t0: number;
+  readonly path: string;
+  readonly hostHeader: string;
+  deadline: Timer | undefined = undefined;
+  finished = false;
+  sock: Sock | undefined = undefined;
+  connected = false;
+  buf = '';
+  received = 0;
+  status: number | undefined = undefined;
+  expected: number | undefined = undefined;
+
+  constructor(readonly w: World, readonly h: Host, readonly req: CurlRequest, readonly done: (r: CurlResult) => void) {
+    this.t0 = w.now;
+    this.path = req.path ?? '/';
+    this.hostHeader = `${formatIPv4(req.to.ip)}${req.to.port === 80 ? '' : `:${req.to.port}`}`;
+  }
+
+  /** Milliseconds since the start, as curl reports them. */
+  elapsed(): number {
+    return Math.floor((this.w.now - this.t0) / 1000);
+  }
+
+  /** connect() after the start-up delay. */
+  fire(): void {
+    const { w, h, req } = this;
+    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: 'connect', message: `curl -m ${req.maxTimeS} http://${this.hostHeader}${this.path}` });
+    const r = tcpConnect(w, h, 'curl', req.to, this);
     if (typeof r === 'string') {
-      finish({ outcome: 'refused', exitCode: 7, stderr: `curl: (7) Failed to connect to ${formatIPv4(req.to.ip)} port ${req.to.port} after ${elapsed()} ms: Couldn't connect to server (${r})` });
+      this.finish('refused', 7, `curl: (7) Failed to connect to ${formatIPv4(req.to.ip)} port ${req.to.port} after ${this.elapsed()} ms: Couldn't connect to server (${r})`);
       return;
     }
-    sock = r;
-  });
+    this.sock = r;
+  }
+
+  onConnected(s: Sock): void {
+    this.connected = true;
+    const request = `GET ${this.path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nUser-Agent: curl/${CURL_VERSION}\r\nAccept: */*\r\n\r\n`;
+    tcpSend(this.w, this.h, s, request, request.length);
+  }
+
+  onData(s: Sock, text: string, bytes: number): void {
+    this.received += bytes;
+    this.buf += text;
+    const buf = this.buf;
+    if (this.status === undefined) {
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(buf);
+      if (m) this.status = Number(m[1]);
+    }
+    if (this.expected === undefined) {
+      const hdrEnd = buf.indexOf('\r\n\r\n');
+      const cl = /\r\nContent-Length: (\d+)/i.exec(buf);
+      if (hdrEnd >= 0 && cl) this.expected = hdrEnd + 4 + Number(cl[1]);
+    }
+    if (this.expected !== undefined && this.received >= this.expected) {
+      tcpClose(this.w, this.h, s);
+      this.finish('ok', 0, '', this.status, this.expected - (buf.indexOf('\r\n\r\n') + 4));
+    }
+  }
+
+  onPeerClosed(s: Sock): void {
+    tcpClose(this.w, this.h, s);
+    if (this.received === 0) this.finish('reset', 52, 'curl: (52) Empty reply from server');
+    else this.finish('ok', 0, '', this.status, this.received);
+  }
+
+  onError(): void {
+    const req = this.req;
+    if (!this.connected) this.finish('refused', 7, `curl: (7) Failed to connect to ${formatIPv4(req.to.ip)} port ${req.to.port} after ${this.elapsed()} ms: Couldn't connect to server`);
+    else this.finish('reset', 56, `curl: (56) Recv failure: Connection reset by peer`);
+  }
+
+  /** The -m limit passed. */
+  timeout(): void {
+    const ms = this.elapsed();
+    const msg = this.connected ? `curl: (28) Operation timed out after ${ms} milliseconds with ${this.received} bytes received` : `curl: (28) Connection timed out after ${ms} milliseconds`;
+    if (this.sock) tcpClose(this.w, this.h, this.sock);
+    this.finish('timeout', 28, msg, this.status);
+  }
+
+  finish(outcome: CurlOutcome, exitCode: number, stderr: string, httpStatus?: number, bodyBytes?: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.deadline) this.deadline.cancelled = true;
+    const { w, h } = this;
+    const res: Mutable<CurlResult> = { outcome, exitCode, stderr, elapsedMs: this.elapsed() };
+    if (httpStatus !== undefined) res.httpStatus = httpStatus;
+    if (bodyBytes !== undefined) res.bodyBytes = bodyBytes;
+    if (this.sock) res.localPort = this.sock.local.port;
+    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: res.outcome, message: res.stderr || `HTTP ${res.httpStatus ?? '?'}, ${res.bodyBytes ?? 0} bytes in ${res.elapsedMs} ms` });
+    this.done(res);
+  }
 }
