@@ -46,13 +46,14 @@ export interface CtEntry {
   assured: boolean;
   srcNat: boolean;
   dstNat: boolean;
-  /** The nat table was consulted for this manip type (a null binding counts). */
-  natInit: { src: boolean; dst: boolean };
+  /** The nat table was consulted for the source / destination manip type (a null binding counts). */
+  natInitSrc: boolean;
+  natInitDst: boolean;
   mark: number;
   tcpState: TcpCtState;
   expiresAt: number; // µs
   /** MASQUERADE remembers the egress device. */
-  masqIface?: string;
+  masqIface?: string | undefined;
 }
 
 export interface CtLookup {
@@ -152,20 +153,7 @@ export class ConntrackTable {
       if (fin) return { invalidNoEntry: true, why: 'FIN for no tracked connection' };
       if (!syn && !ack) return { invalidNoEntry: true, why: 'TCP packet without SYN or ACK' };
     }
-    const entry: CtEntry = {
-      id: this.nextId++,
-      orig: t,
-      reply: invert(t),
-      confirmed: false,
-      seenReply: false,
-      assured: false,
-      srcNat: false,
-      dstNat: false,
-      natInit: { src: false, dst: false },
-      mark: 0,
-      tcpState: 'NONE',
-      expiresAt: now + 120e6,
-    };
+    const entry = new Conn(this.nextId++, t, invert(t), now + 120e6);
     return { entry, dir: 'ORIGINAL', state: 'NEW', invalid: false, isNew: true };
   }
 
@@ -224,6 +212,21 @@ export class ConntrackTable {
     this.byTuple.clear();
     this.confirmed.clear();
   }
+}
+
+/** A conntrack entry: every field present from creation (one hidden class for the walker's reads). */
+class Conn implements CtEntry {
+  confirmed = false;
+  seenReply = false;
+  assured = false;
+  srcNat = false;
+  dstNat = false;
+  natInitSrc = false;
+  natInitDst = false;
+  mark = 0;
+  tcpState: TcpCtState = 'NONE';
+  masqIface: string | undefined = undefined;
+  constructor(readonly id: number, readonly orig: CtTuple, public reply: CtTuple, public expiresAt: number) {}
 }
 
 function tcpTransitionValid(entry: CtEntry, dir: CtDirection, flags: number): boolean {

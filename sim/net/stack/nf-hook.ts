@@ -328,8 +328,10 @@ function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutc
   const manip = manipOf(hook);
   let nat: Extract<TableOutcome, { kind: 'NAT' }> | undefined;
   const firstPacket = skb.ctDir === 'ORIGINAL' && (skb.ctState === 'NEW' || skb.ctState === 'RELATED');
-  if (firstPacket && !ct.natInit[manip]) {
-    ct.natInit[manip] = true; // a null binding if nothing matches
+  if (firstPacket && !(manip === 'src' ? ct.natInitSrc : ct.natInitDst)) {
+    // A null binding if nothing matches.
+    if (manip === 'src') ct.natInitSrc = true;
+    else ct.natInitDst = true;
     if (h.netfilter?.has('nat')) {
       const res = runTable(w, h, 'nat', hook, skb, io);
       if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `nat ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
