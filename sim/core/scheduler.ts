@@ -12,7 +12,7 @@ export interface Timer {
  */
 class Item implements Timer {
   private action: (() => void) | Firable | undefined;
-  constructor(readonly at: number, readonly order: number, run: (() => void) | Firable) {
+  constructor(public at: number, public order: number, run: (() => void) | Firable) {
     this.action = run;
   }
   get cancelled(): boolean {
@@ -33,14 +33,27 @@ export interface Firable {
   fire(): void;
 }
 
+/**
+ * An action that is its own queue entry (a frame in flight): scheduling it allocates nothing
+ * more. The scheduler sets `at` and `order` when it queues it; it is queued once.
+ */
+export abstract class Due implements Timer {
+  at = 0;
+  order = 0;
+  cancelled = false;
+  abstract run(): void;
+}
+
+type Entry = Item | Due;
+
 /** Actions due further than this from now wait in a second queue (TIME_WAIT, keepalive, retransmission timers). */
 const FAR_US = 100_000;
 
 export class Scheduler {
   // Two binary heaps: frames in flight and other near actions, and far timers. Most pushes and
   // pops touch only the small near heap; the next action is the earlier of the two tops.
-  private near: Item[] = [];
-  private far: Item[] = [];
+  private near: Entry[] = [];
+  private far: Entry[] = [];
   private order = 0;
   now = 0; // µs
 
@@ -59,6 +72,13 @@ export class Scheduler {
     const item = new Item(Math.max(this.now + delayUs, this.now), this.order++, f);
     this.push(item);
     return item;
+  }
+
+  /** Queues `d` to run `delayUs` from now. */
+  schedule(delayUs: number, d: Due): void {
+    d.at = this.now + Math.max(0, delayUs);
+    d.order = this.order++;
+    this.push(d);
   }
 
   get pending(): number {
@@ -83,17 +103,17 @@ export class Scheduler {
     return steps;
   }
 
-  private push(item: Item): void {
+  private push(item: Entry): void {
     heapPush(item.at - this.now > FAR_US ? this.far : this.near, item);
   }
 }
 
-function heapPush(h: Item[], item: Item): void {
+function heapPush(h: Entry[], item: Entry): void {
   h.push(item);
   let i = h.length - 1;
   while (i > 0) {
     const p = (i - 1) >> 1;
-    const parent = h[p] as Item;
+    const parent = h[p] as Entry;
     if (!less(item, parent)) break;
     h[i] = parent;
     i = p;
@@ -101,8 +121,8 @@ function heapPush(h: Item[], item: Item): void {
   h[i] = item;
 }
 
-function heapPop(h: Item[]): void {
-  const last = h.pop() as Item;
+function heapPop(h: Entry[]): void {
+  const last = h.pop() as Entry;
   const n = h.length;
   if (n === 0) return;
   let i = 0;
@@ -111,14 +131,14 @@ function heapPop(h: Item[]): void {
     if (l >= n) break;
     const r = l + 1;
     let m = l;
-    if (r < n && less(h[r] as Item, h[l] as Item)) m = r;
-    if (!less(h[m] as Item, last)) break;
-    h[i] = h[m] as Item;
+    if (r < n && less(h[r] as Entry, h[l] as Entry)) m = r;
+    if (!less(h[m] as Entry, last)) break;
+    h[i] = h[m] as Entry;
     i = m;
   }
   h[i] = last;
 }
 
-function less(a: Item, b: Item): boolean {
+function less(a: Entry, b: Entry): boolean {
   return a.at < b.at || (a.at === b.at && a.order < b.order);
 }

@@ -75,8 +75,8 @@ export interface EthFrame {
   readonly src: Mac;
   readonly dst: Mac;
   readonly ethertype: 0x0800 | 0x0806 | 0x86dd;
-  readonly ip?: Ipv4Packet;
-  readonly arp?: ArpPacket;
+  readonly ip?: Ipv4Packet | undefined;
+  readonly arp?: ArpPacket | undefined;
 }
 
 export const BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff' as Mac;

@@ -11,7 +11,7 @@ import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { Segment, SegmentMember, World } from './world.js';
 import { ipRcv, ipLocalOut, sendIcmpError } from './ip.js';
-import type { Firable, Timer } from '../../core/scheduler.js';
+import { Due, type Timer } from '../../core/scheduler.js';
 import { bridgeRcv, bridgeXmit } from './bridge.js';
 
 const ARP_RETRIES = 3; // mcast_solicit
@@ -177,16 +177,31 @@ function portsOf(w: World, seg: Segment): readonly Port[] {
   return ports;
 }
 
-/** A frame on the wire: it reaches `iface` of `h` when the link's latency has passed. */
-class Arrival implements Firable {
-  constructor(private readonly w: World, private readonly h: Host, private readonly iface: Iface, private readonly frame: EthFrame, private readonly id: number) {}
-  fire(): void {
-    frameRcv(this.w, this.h, this.iface, this.frame, this.id);
+/**
+ * A frame on the wire, which is also its own scheduler entry: it reaches `iface` of `h` when the
+ * link's latency has passed. Each receiver gets its own (a flood makes one per port).
+ */
+class Arrival extends Due implements EthFrame {
+  readonly src: Mac;
+  readonly dst: Mac;
+  readonly ethertype: EthFrame['ethertype'];
+  readonly ip: Ipv4Packet | undefined;
+  readonly arp: ArpPacket | undefined;
+  constructor(private readonly w: World, private readonly h: Host, private readonly iface: Iface, frame: EthFrame, private readonly id: number) {
+    super();
+    this.src = frame.src;
+    this.dst = frame.dst;
+    this.ethertype = frame.ethertype;
+    this.ip = frame.ip;
+    this.arp = frame.arp;
+  }
+  run(): void {
+    frameRcv(this.w, this.h, this.iface, this, this.id);
   }
 }
 
 function deliverLater(w: World, latencyUs: number, h: Host, iface: Iface, frame: EthFrame, id: number): void {
-  w.sched.afterFire(latencyUs, new Arrival(w, h, iface, frame, id));
+  w.sched.schedule(latencyUs, new Arrival(w, h, iface, frame, id));
 }
 
 /** netif_receive_skb for one device: ARP, or IPv4 up to ip_rcv. */
