@@ -99,7 +99,7 @@ class PreparedRule {
   }
 }
 
-class PreparedChain {
+export class PreparedChain {
   readonly rules: PreparedRule[] = [];
   constructor(readonly chain: NfChain) {}
 }
@@ -183,9 +183,19 @@ export function chainsByName(t: NfTable): ReadonlyMap<string, NfChain> {
 
 /** runTable for a built-in chain already found, with its table's chains by name (chainsByName). */
 export function runChain(chains: ReadonlyMap<string, NfChain>, table: Table, base: NfChain, env: NfEnv, opts: RunTableOptions = {}): TableResult {
+  return walk(prepareChain(chains, base), table, env, opts.steps === false ? undefined : []);
+}
+
+/** A built-in chain prepared for runPrepared, with every chain of its table by name (chainsByName). */
+export function prepareChain(chains: ReadonlyMap<string, NfChain>, base: NfChain): PreparedChain {
   const index = indexByChains.get(chains);
-  if (!index) throw new Error(`runChain: ${table} ${base.name}: chains not from chainsByName`);
-  return walk(prepare(index, base), table, env, opts.steps === false ? undefined : []);
+  if (!index) throw new Error(`prepareChain: ${base.name}: chains not from chainsByName`);
+  return prepare(index, base);
+}
+
+/** runChain for a chain already prepared (a hook plan keeps it). */
+export function runPrepared(pc: PreparedChain, table: Table, env: NfEnv, opts: RunTableOptions = {}): TableResult {
+  return walk(pc, table, env, opts.steps === false ? undefined : []);
 }
 
 function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {

@@ -5,7 +5,7 @@
 import type { IPv4 } from '../../core/ip.js';
 import type { FibQuery, FibResult } from '../routing/api.js';
 import type { AddrType, DelegatedVerdict, Hook, NfEnv, Table, TableResult } from '../netfilter/api.js';
-import type { RunTableOptions } from '../netfilter/run-table.js';
+import type { PreparedChain, RunTableOptions } from '../netfilter/run-table.js';
 import type { NfChain } from '../netfilter/ruleset.js';
 import type { Iface, NsSysctl } from '../../model/netns.js';
 import { ConntrackTable } from '../conntrack/table.js';
@@ -48,6 +48,8 @@ export interface TableStage {
   readonly table: Table;
   readonly chain: NfChain | undefined;
   readonly chains: ReadonlyMap<string, NfChain> | undefined;
+  /** The chain as the walk reads it (set with chain). */
+  readonly prepared: PreparedChain | undefined;
   readonly empty: boolean;
 }
 export type PlanStage = 'conntrack' | 'confirm' | 'nat' | TableStage;

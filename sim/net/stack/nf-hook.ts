@@ -8,7 +8,7 @@ import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import { assertNever } from '../../core/assert.js';
 import type { Disposition, RuleInfo } from '../../trace/events.js';
 import type { DelegatedVerdict, Hook, NfConntrack, NfEnv, NfPacketView, NfStep, NfVerdict, RejectWith, SocketLookupResult, Table, TableResult } from '../netfilter/api.js';
-import { runChain } from '../netfilter/run-table.js';
+import { prepareChain, runPrepared } from '../netfilter/run-table.js';
 import { ports } from '../packet.js';
 import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
@@ -72,7 +72,7 @@ function buildPlans(nf: NetfilterOps | undefined): HookPlans {
       if (stage === 'conntrack' || stage === 'confirm' || stage === 'nat') { out.push(stage); continue; }
       if (!nf || !nf.has(stage)) continue;
       const b = nf.builtin?.(stage, hook);
-      out.push(b ? { table: stage, chain: b.chain, chains: b.chains, empty: b.chain.rules.length === 0 } : { table: stage, chain: undefined, chains: undefined, empty: true });
+      out.push(b ? { table: stage, chain: b.chain, chains: b.chains, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 } : { table: stage, chain: undefined, chains: undefined, prepared: undefined, empty: true });
     }
     plans[hook] = out;
   }
@@ -140,7 +140,7 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
 /** A table stage when nothing is recorded: only the policy of an empty chain, else the walk without steps. */
 function runStageQuiet(w: World, h: Host, hook: Hook, stage: TableStage, skb: Skb, io: HookIo): TableOutcome {
   const c = stage.chain;
-  if (!c || !stage.chains) return T_ACCEPT;
+  if (!c || !stage.prepared) return T_ACCEPT;
   if (stage.empty) {
     c.counters.packets += 1;
     c.counters.bytes += ipLength(skb);
@@ -148,7 +148,7 @@ function runStageQuiet(w: World, h: Host, hook: Hook, stage: TableStage, skb: Sk
   }
   const env = (ENV_SLOT.env ??= new Env());
   env.reset(w, h, stage.table, hook, skb, io);
-  const res = runChain(stage.chains, stage.table, c, env, NO_STEPS);
+  const res = runPrepared(stage.prepared, stage.table, env, NO_STEPS);
   skb.mark = env.mark >>> 0;
   if (env.notrack) skb.notrack = true;
   return res.verdict.kind === 'ACCEPT' ? T_ACCEPT : tableOutcome(w, h, skb, res);
