@@ -65,6 +65,12 @@ export interface Sock {
    * demux gives later packets from that device this route instead of a lookup.
    */
   rxDst: RxDst | undefined;
+  /**
+   * sk_dst_cache: the output route of a connected socket (set when it first sends, as
+   * ip_queue_xmit does), with what it was looked up for. Valid while the routing generation, the
+   * packet's addresses, mark and output device binding are the same (__sk_dst_check).
+   */
+  dstCache: SkDst | undefined;
   /** Short description for traces. */
   readonly describe: () => string;
 }
@@ -74,6 +80,15 @@ export interface RxDst {
   readonly iif: string;
   /** The routing state the route was looked up in: any routing change makes it stale (dst_check). */
   readonly generation: unknown;
+}
+
+export interface SkDst {
+  readonly route: Extract<FibResult, { ok: true }>;
+  readonly generation: unknown;
+  readonly src: IPv4;
+  readonly dst: IPv4;
+  readonly mark: number;
+  readonly oif: string | undefined;
 }
 
 export class SocketTable {
@@ -200,6 +215,7 @@ class Socket implements Sock {
   pendingSend: { text: string; bytes: number }[] = [];
   closeAfterSend = false;
   rxDst: RxDst | undefined = undefined;
+  dstCache: SkDst | undefined = undefined;
   constructor(
     readonly id: number,
     readonly ns: string,

@@ -84,7 +84,7 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   if (o.sk) skb.sk = o.sk;
   if (o.attach) { skb.ct = o.attach.ct; skb.ctDir = o.attach.ctDir; skb.ctState = o.attach.ctState; }
   const oif = o.oif ?? o.sk?.bindDev;
-  let r = outputLookup(h, skb, oif);
+  let r = o.sk ? socketRoute(h, skb, oif, o.sk) : outputLookup(h, skb, oif);
   if (r.ok && skb.pkt.src === 0) {
     // An unbound sender (a tunnel without `local`): the route picks the source.
     const src = r.type === 'local' ? skb.pkt.dst : h.routing.sourceFor(skb.pkt.dst, r);
@@ -127,6 +127,21 @@ function flowQuery(p: Ipv4Packet, iif: string, oif: string | undefined, mark: nu
 /** The output route lookup for a local packet (iif lo), with the socket's device binding and the packet's mark. */
 function outputLookup(h: Host, skb: Skb, oif: string | undefined): FibResult {
   return h.routing.lookup(flowQuery(skb.pkt, 'lo', oif, skb.mark));
+}
+
+/**
+ * The output route of a socket's packet: its cached route when still valid (__sk_dst_check),
+ * else a lookup that a connected socket then keeps (sk_setup_caps / sk_dst_set). The answer is
+ * the lookup's, only found without searching again.
+ */
+function socketRoute(h: Host, skb: Skb, oif: string | undefined, sk: Sock): FibResult {
+  const p = skb.pkt;
+  const gen = h.routing.generation();
+  const c = sk.dstCache;
+  if (c && c.generation === gen && c.src === p.src && c.dst === p.dst && c.mark === skb.mark && c.oif === oif) return c.route;
+  const r = outputLookup(h, skb, oif);
+  if (r.ok && sk.remote && p.src !== 0) sk.dstCache = { route: r, generation: gen, src: p.src, dst: p.dst, mark: skb.mark, oif };
+  return r;
 }
 
 function outputRouteFailed(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: false }>): void {

@@ -48,7 +48,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
     default:
       break;
   }
-  const mac = h.staticNeigh.get(dev)?.get(nexthop) ?? h.neigh.get(dev)?.get(nexthop);
+  const mac = neighLookup(h, dev, nexthop);
   if (mac) {
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
     frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: skb.pkt }, skb.id);
@@ -78,6 +78,12 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
     entry.timer = w.sched.after(ARP_RETRANS_US, solicit);
   };
   solicit();
+}
+
+/** The neighbour entry for `ip` on `dev`: a permanent (configured) one first, then a learnt one. */
+function neighLookup(h: Host, dev: string, ip: IPv4): Mac | undefined {
+  const permanent = h.staticNeigh.size > 0 ? h.staticNeigh.get(dev)?.get(ip) : undefined;
+  return permanent ?? h.neigh.get(dev)?.get(ip);
 }
 
 /** Neighbour entry learnt: flush what waited for it. */
@@ -247,7 +253,7 @@ function arpRcv(w: World, h: Host, iface: Iface, a: ArpPacket): void {
 
 function vxlanXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void {
   const vx = iface.vxlan;
-  const innerMac = h.staticNeigh.get(iface.name)?.get(nexthop) ?? h.neigh.get(iface.name)?.get(nexthop);
+  const innerMac = neighLookup(h, iface.name, nexthop);
   const vtep = innerMac ? h.fdb.get(iface.name)?.get(innerMac) : undefined;
   if (!vx || !innerMac || vtep === undefined) {
     if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NEIGH_FAILED', reason: `${iface.name}: no neighbour/FDB entry for ${formatIPv4(nexthop)}` });
