@@ -13,11 +13,11 @@
 //   answers 404; a directory answers 301 to the URI with a slash; GET/HEAD serve the file, POST to an
 //   existing file and other methods answer 405.
 
-import type { LocationModel, LocSettings, NginxLevel, NginxModel, ServerBlock } from './model.js';
+import type { Listen, LocationModel, LocSettings, NginxLevel, NginxModel, ServerBlock } from './model.js';
 import { NGINX_LEVELS } from './model.js';
 import { selectLocation, selectServer } from './location.js';
 import { realClientAddr } from './realip.js';
-import { errorLogLine, expandLogFormat, timeLocal, type ErrorLogContext } from './log.js';
+import { compileLogFormat, errorLogLine, escapeLogValue, timeLocal, type ErrorLogContext } from './log.js';
 import { utf8Bytes } from '../../core/utf8.js';
 import { indexHtmlSize, specialResponseSize, x50HtmlSize } from './responses.js';
 
@@ -84,9 +84,18 @@ export interface NginxResponse {
   readonly why: readonly string[];
 }
 
-function header(req: NginxRequest, name: string): string | undefined {
-  const n = name.toLowerCase();
-  return req.headers.find(([k]) => k.toLowerCase() === n)?.[1];
+/**
+ * The value of a request header by its lower-case ASCII name (the first header of that name).
+ * A name whose length differs cannot match: lower-casing keeps the length of every string that
+ * can turn into an ASCII one.
+ */
+function header(req: NginxRequest, n: string): string | undefined {
+  const hs = req.headers;
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i] as readonly [string, string];
+    if (h[0].length === n.length && h[0].toLowerCase() === n) return h[1];
+  }
+  return undefined;
 }
 
 function isDir(env: NginxEnv, path: string): boolean {
@@ -100,49 +109,170 @@ function rootPath(env: NginxEnv, root: string): string {
   return root.startsWith('/') ? root : `${env.prefix}/${root}`;
 }
 
-interface Outcome { status: number; body: number; errors: { level: NginxLevel; message: string }[]; why: readonly string[] }
+/** Methods the static module answers (others get 405). */
+function isStaticMethod(m: string): boolean {
+  return m === 'GET' || m === 'HEAD' || m === 'POST';
+}
+
+interface LogError { readonly level: NginxLevel; readonly message: string }
 
 const NO_WHY: readonly string[] = Object.freeze([]);
+const NO_ERRORS: readonly LogError[] = Object.freeze([]);
 
-function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: string, ua: string | undefined, ex: boolean, depth = 0): Outcome & { location?: LocationModel; settings: LocSettings } {
+/** What serving a URI came to, with the location (and its settings) that decided it. */
+class Served {
+  constructor(
+    readonly status: number,
+    readonly body: number,
+    readonly errors: readonly LogError[],
+    readonly why: readonly string[],
+    readonly location: LocationModel | undefined,
+    readonly settings: LocSettings,
+  ) {}
+}
+
+/** Size of the page nginx writes itself for `code` (with MSIE padding for that user agent). */
+function special(env: NginxEnv, st: LocSettings, ua: string | undefined, code: number): number {
+  return specialResponseSize(code, ua === undefined ? { version: env.version, serverTokens: st.serverTokens } : { version: env.version, serverTokens: st.serverTokens, userAgent: ua }) ?? 0;
+}
+
+function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: string, ua: string | undefined, ex: boolean, depth = 0): Served {
   const loc = selectLocation(s, uri);
   const st = loc?.settings ?? s.settings;
-  const special = (code: number): number => specialResponseSize(code, ua === undefined ? { version: env.version, serverTokens: st.serverTokens } : { version: env.version, serverTokens: st.serverTokens, userAgent: ua }) ?? 0;
-  const done = (o: Outcome): Outcome & { location?: LocationModel; settings: LocSettings } =>
-    loc ? { status: o.status, body: o.body, errors: o.errors, why: o.why, location: loc, settings: st } : { status: o.status, body: o.body, errors: o.errors, why: o.why, settings: st };
   const why: readonly string[] = ex ? [loc ? `location ${loc.modifier ? `${loc.modifier} ` : ''}${loc.pattern} (line ${loc.directive.loc.line})` : 'no location matched'] : NO_WHY;
   const ret = s.ret ?? loc?.ret;
   if (ret) {
-    const body = ret.text !== undefined && !(ret.code >= 301 && ret.code <= 308) ? utf8Bytes(ret.text).length : special(ret.code);
-    return done({ status: ret.code, body, errors: [], why: ex ? [...why, `return ${ret.code}`] : NO_WHY });
+    const body = ret.text !== undefined && !(ret.code >= 301 && ret.code <= 308) ? utf8Bytes(ret.text).length : special(env, st, ua, ret.code);
+    return new Served(ret.code, body, NO_ERRORS, ex ? [...why, `return ${ret.code}`] : NO_WHY, loc, st);
   }
+  if (!isStaticMethod(req.method)) return new Served(405, special(env, st, ua, 405), NO_ERRORS, ex ? [...why, `${req.method} is not allowed on static content`] : NO_WHY, loc, st);
   const root = rootPath(env, st.root);
   if (uri.endsWith('/')) {
-    if (!['GET', 'HEAD', 'POST'].includes(req.method)) return done({ status: 405, body: special(405), errors: [], why: ex ? [...why, `${req.method} is not allowed on static content`] : NO_WHY });
     for (const name of st.index) {
       const full = `${root}${uri}${name}`;
       if (env.files.has(full)) {
         if (depth > 5) break;
         const r = serveStatic(env, req, s, `${uri}${name}`, ua, ex, depth + 1);
-        return { ...r, why: ex ? [...why, `index ${name}: internal redirect to ${uri}${name}`, ...r.why] : NO_WHY };
+        return ex ? new Served(r.status, r.body, r.errors, [...why, `index ${name}: internal redirect to ${uri}${name}`, ...r.why], r.location, r.settings) : r;
       }
       if (!isDir(env, `${root}${uri}`)) {
-        const errors = st.logNotFound ? [{ level: 'error' as const, message: `"${full}" is not found (2: No such file or directory)` }] : [];
-        return done({ status: 404, body: special(404), errors, why: ex ? [...why, `directory ${root}${uri} does not exist`] : NO_WHY });
+        const errors = st.logNotFound ? [{ level: 'error' as const, message: `"${full}" is not found (2: No such file or directory)` }] : NO_ERRORS;
+        return new Served(404, special(env, st, ua, 404), errors, ex ? [...why, `directory ${root}${uri} does not exist`] : NO_WHY, loc, st);
       }
     }
-    return done({ status: 403, body: special(403), errors: [{ level: 'error', message: `directory index of "${root}${uri}" is forbidden` }], why: ex ? [...why, 'no index file in the directory'] : NO_WHY });
+    return new Served(403, special(env, st, ua, 403), [{ level: 'error', message: `directory index of "${root}${uri}" is forbidden` }], ex ? [...why, 'no index file in the directory'] : NO_WHY, loc, st);
   }
-  if (!['GET', 'HEAD', 'POST'].includes(req.method)) return done({ status: 405, body: special(405), errors: [], why: ex ? [...why, `${req.method} is not allowed on static content`] : NO_WHY });
   const path = `${root}${uri}`;
   const size = env.files.get(path);
   if (size === undefined) {
-    if (isDir(env, path)) return done({ status: 301, body: special(301), errors: [], why: ex ? [...why, `${path} is a directory: redirect to ${uri}/`] : NO_WHY });
-    const errors = st.logNotFound ? [{ level: 'error' as const, message: `open() "${path}" failed (2: No such file or directory)` }] : [];
-    return done({ status: 404, body: special(404), errors, why: ex ? [...why, `${path} does not exist`] : NO_WHY });
+    if (isDir(env, path)) return new Served(301, special(env, st, ua, 301), NO_ERRORS, ex ? [...why, `${path} is a directory: redirect to ${uri}/`] : NO_WHY, loc, st);
+    const errors = st.logNotFound ? [{ level: 'error' as const, message: `open() "${path}" failed (2: No such file or directory)` }] : NO_ERRORS;
+    return new Served(404, special(env, st, ua, 404), errors, ex ? [...why, `${path} does not exist`] : NO_WHY, loc, st);
   }
-  if (req.method === 'POST') return done({ status: 405, body: special(405), errors: [], why: ex ? [...why, 'POST to a static file'] : NO_WHY });
-  return done({ status: 200, body: req.method === 'HEAD' ? 0 : size, errors: [], why: ex ? [...why, `served ${path} (${size} bytes)`] : NO_WHY });
+  if (req.method === 'POST') return new Served(405, special(env, st, ua, 405), NO_ERRORS, ex ? [...why, 'POST to a static file'] : NO_WHY, loc, st);
+  return new Served(200, req.method === 'HEAD' ? 0 : size, NO_ERRORS, ex ? [...why, `served ${path} (${size} bytes)`] : NO_WHY, loc, st);
+}
+
+/** error_log's level filter: a line is written at the configured level or above. */
+function levelOk(model: NginxModel, lv: NginxLevel): boolean {
+  return NGINX_LEVELS.indexOf(lv) >= NGINX_LEVELS.indexOf(model.errorLogLevel);
+}
+
+/** The listen directive of `server` for `port` (its first one when none names the port). */
+function listenOn(server: ServerBlock, port: number): Listen | undefined {
+  for (const l of server.listens) if (l.port === port) return l;
+  return server.listens[0];
+}
+
+function listenText(listen: Listen | undefined, port: number): string {
+  return `${listen?.addr ?? (listen?.ipv6 ? '[::]' : '0.0.0.0')}:${port}`;
+}
+
+// The access log variables handled, numbered so a compiled log_format names each by its number.
+const V_UNKNOWN = 0, V_REMOTE_ADDR = 1, V_REMOTE_PORT = 2, V_REMOTE_USER = 3, V_TIME_LOCAL = 4, V_REQUEST = 5, V_STATUS = 6,
+  V_BODY_BYTES_SENT = 7, V_REQUEST_METHOD = 8, V_REQUEST_URI = 9, V_SERVER_PROTOCOL = 10, V_PROXY_PROTOCOL_ADDR = 11,
+  V_REALIP_REMOTE_ADDR = 12, V_SERVER_PORT = 13, V_HOST = 14, V_HTTP = 15;
+const VARIABLES: ReadonlyMap<string, number> = new Map([
+  ['remote_addr', V_REMOTE_ADDR], ['remote_port', V_REMOTE_PORT], ['remote_user', V_REMOTE_USER], ['time_local', V_TIME_LOCAL],
+  ['request', V_REQUEST], ['status', V_STATUS], ['body_bytes_sent', V_BODY_BYTES_SENT], ['request_method', V_REQUEST_METHOD],
+  ['request_uri', V_REQUEST_URI], ['server_protocol', V_SERVER_PROTOCOL], ['proxy_protocol_addr', V_PROXY_PROTOCOL_ADDR],
+  ['realip_remote_addr', V_REALIP_REMOTE_ADDR], ['server_port', V_SERVER_PORT], ['host', V_HOST],
+]);
+
+/**
+ * A log_format resolved once: literal text around each variable (lits has one more entry than
+ * vars), each variable's number, and for $http_NAME the header name it reads (lower case).
+ */
+interface LogProgram { readonly lits: readonly string[]; readonly vars: readonly number[]; readonly headers: readonly string[] }
+
+const programs = new Map<string, LogProgram>();
+function logProgram(format: string): LogProgram {
+  let p = programs.get(format);
+  if (!p) {
+    const parts = compileLogFormat(format);
+    const lits: string[] = [parts[0] as string];
+    const vars: number[] = [];
+    const headers: string[] = [];
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i] as string;
+      const known = VARIABLES.get(name);
+      const http = known === undefined && name.startsWith('http_');
+      vars.push(known ?? (http ? V_HTTP : V_UNKNOWN));
+      headers.push(http ? name.slice(5).replace(/_/g, '-').toLowerCase() : '');
+      lits.push(parts[i + 1] as string);
+    }
+    p = { lits, vars, headers };
+    programs.set(format, p);
+  }
+  return p;
+}
+
+/** The values an access log line is written from. */
+class LogVars {
+  constructor(
+    readonly req: NginxRequest, readonly env: NginxEnv, readonly port: number, readonly host: string | undefined, readonly server: ServerBlock,
+    readonly status: number, readonly body: number, readonly remote: string, readonly request: string,
+    /** Header variables are known (not when the request line was unreadable). */
+    readonly headers: boolean,
+  ) {}
+
+  value(v: number, headerName: string): string | undefined {
+    const req = this.req;
+    switch (v) {
+      case V_REMOTE_ADDR: return this.remote;
+      case V_REMOTE_PORT: return String(req.clientPort);
+      case V_REMOTE_USER: return undefined;
+      case V_TIME_LOCAL: return timeLocal(req.time, this.env.tzOffsetMinutes);
+      case V_REQUEST: return this.request;
+      case V_STATUS: return String(this.status);
+      case V_BODY_BYTES_SENT: return String(this.body);
+      case V_REQUEST_METHOD: return req.method;
+      case V_REQUEST_URI: return req.path;
+      case V_SERVER_PROTOCOL: return req.httpVersion;
+      case V_PROXY_PROTOCOL_ADDR: return req.proxyProtocolAddr;
+      case V_REALIP_REMOTE_ADDR: return req.clientAddr;
+      case V_SERVER_PORT: return String(this.port);
+      case V_HOST: return (this.host ?? '').replace(/:\d+$/, '') || this.server.names[0];
+      case V_HTTP: return this.headers ? header(req, headerName) : undefined;
+      default: return undefined;
+    }
+  }
+}
+
+function expand(p: LogProgram, v: LogVars): string {
+  let r = p.lits[0] as string;
+  for (let i = 0; i < p.vars.length; i++) {
+    const x = v.value(p.vars[i] as number, p.headers[i] as string);
+    r += (x === undefined || x === '' ? '-' : escapeLogValue(x)) + (p.lits[i + 1] as string);
+  }
+  return r;
+}
+
+function accessLines(model: NginxModel, settings: LocSettings, v: LogVars): string[] {
+  const lines: string[] = [];
+  if (settings.accessLog === 'off') return lines;
+  for (const a of settings.accessLog) lines.push(expand(logProgram(model.logFormats.get(a.format) ?? ''), v));
+  return lines;
 }
 
 /** One request; `opts.explain` false leaves `why` empty (nothing records it). */
@@ -152,64 +282,34 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   const host = header(req, 'host');
   const server = selectServer(model, port, req.serverAddr, host);
   const conn = req.connection ?? 1;
-  const errLevelOk = (lv: NginxLevel): boolean => NGINX_LEVELS.indexOf(lv) >= NGINX_LEVELS.indexOf(model.errorLogLevel);
   const requestLine = `${req.method} ${req.path} ${req.httpVersion}`;
   if (!server) {
     return { bodyBytes: 0, accessLogLines: [], errorLogLines: [], remoteAddr: req.clientAddr, why: [`no server listens on port ${port}`] };
   }
-  const listen = server.listens.find((l) => l.port === port) ?? server.listens[0];
-  const listenText = `${listen?.addr ?? (listen?.ipv6 ? '[::]' : '0.0.0.0')}:${port}`;
+  const listen = listenOn(server, port);
   const ppSent = req.proxyProtocolAddr !== undefined;
   if (listen?.proxyProtocol && !ppSent) {
+    const lt = listenText(listen, port);
     const raw = `${requestLine}\r\n${req.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
-    const line = errorLogLine({ time: req.time, tzOffsetMinutes: env.tzOffsetMinutes, level: 'error', pid: env.pid, conn, message: `broken header: "${raw}"`, ctx: { client: req.clientAddr, server: listenText, action: 'reading PROXY protocol' } });
-    return { bodyBytes: 0, accessLogLines: [], errorLogLines: errLevelOk('error') ? [line] : [], remoteAddr: req.clientAddr, server, why: [`${listenText} expects a PROXY protocol header (listen ... proxy_protocol, line ${listen.directive.loc.line}); the connection is closed`] };
+    const line = errorLogLine({ time: req.time, tzOffsetMinutes: env.tzOffsetMinutes, level: 'error', pid: env.pid, conn, message: `broken header: "${raw}"`, ctx: { client: req.clientAddr, server: lt, action: 'reading PROXY protocol' } });
+    return { bodyBytes: 0, accessLogLines: [], errorLogLines: levelOk(model, 'error') ? [line] : [], remoteAddr: req.clientAddr, server, why: [`${lt} expects a PROXY protocol header (listen ... proxy_protocol, line ${listen.directive.loc.line}); the connection is closed`] };
   }
   const ua = header(req, 'user-agent');
-  const vars = (o: { status: number; body: number; remote: string; request: string; headers: boolean }) => (name: string): string | undefined => {
-    switch (name) {
-      case 'remote_addr': return o.remote;
-      case 'remote_port': return String(req.clientPort);
-      case 'remote_user': return undefined;
-      case 'time_local': return timeLocal(req.time, env.tzOffsetMinutes);
-      case 'request': return o.request;
-      case 'status': return String(o.status);
-      case 'body_bytes_sent': return String(o.body);
-      case 'request_method': return req.method;
-      case 'request_uri': return req.path;
-      case 'server_protocol': return req.httpVersion;
-      case 'proxy_protocol_addr': return req.proxyProtocolAddr;
-      case 'realip_remote_addr': return req.clientAddr;
-      case 'server_port': return String(port);
-      case 'host': return (host ?? '').replace(/:\d+$/, '') || server.names[0];
-      default:
-        if (name.startsWith('http_') && o.headers) return header(req, name.slice(5).replace(/_/g, '-'));
-        return undefined;
-    }
-  };
-  const accessLines = (settings: LocSettings, o: Parameters<typeof vars>[0]): string[] => {
-    if (settings.accessLog === 'off') return [];
-    return settings.accessLog.map((a) => expandLogFormat(model.logFormats.get(a.format) ?? '', vars(o)));
-  };
   if (!listen?.proxyProtocol && ppSent) {
     // nginx reads "PROXY TCP4 ..." as a request line and rejects it.
     const src = req.proxyProtocolAddr ?? '';
     const ppLine = `PROXY ${src.includes(':') ? 'TCP6' : 'TCP4'} ${src} ${req.proxyProtocolDstAddr ?? req.serverAddr ?? '0.0.0.0'} ${req.proxyProtocolPort ?? 0} ${req.proxyProtocolDstPort ?? port}`;
     const body = specialResponseSize(400, { version: env.version, serverTokens: server.settings.serverTokens }) ?? 0;
-    const lines = accessLines(server.settings, { status: 400, body, remote: req.clientAddr, request: ppLine, headers: false });
-    const r: NginxResponse = { status: 400, bodyBytes: body, accessLogLines: lines, errorLogLines: [], remoteAddr: req.clientAddr, server, why: [`a PROXY protocol header reached ${listenText}, which has no proxy_protocol: read as a bad request line`] };
+    const lines = accessLines(model, server.settings, new LogVars(req, env, port, host, server, 400, body, req.clientAddr, ppLine, false));
+    const r: NginxResponse = { status: 400, bodyBytes: body, accessLogLines: lines, errorLogLines: [], remoteAddr: req.clientAddr, server, why: [`a PROXY protocol header reached ${listenText(listen, port)}, which has no proxy_protocol: read as a bad request line`] };
     return lines[0] !== undefined ? { ...r, accessLogLine: lines[0] } : r;
   }
   const real = realClientAddr(server.settings.realIp, req.clientAddr, req.proxyProtocolAddr, req.headers);
-  const uri = req.path.split('?')[0] ?? '/';
+  const q = req.path.indexOf('?');
+  const uri = q < 0 ? req.path : req.path.slice(0, q);
   const o = serveStatic(env, req, server, uri, ua, ex);
-  const ctx: ErrorLogContext = {
-    client: real.addr, server: server.names[0] ?? '', request: requestLine,
-    ...(host !== undefined ? { host } : {}),
-    ...(header(req, 'referer') !== undefined ? { referrer: header(req, 'referer') as string } : {}),
-  };
-  const errorLogLines = o.errors.filter((e) => errLevelOk(e.level)).map((e) => errorLogLine({ time: req.time, tzOffsetMinutes: env.tzOffsetMinutes, level: e.level, pid: env.pid, conn, message: e.message, ctx }));
-  const lines = accessLines(o.settings, { status: o.status, body: o.body, remote: real.addr, request: requestLine, headers: true });
+  const errorLogLines = errorLines(model, env, req, o.errors, conn, { client: real.addr, server: server.names[0] ?? '', request: requestLine, host });
+  const lines = accessLines(model, o.settings, new LogVars(req, env, port, host, server, o.status, o.body, real.addr, requestLine, true));
   const r: { -readonly [K in keyof NginxResponse]: NginxResponse[K] } = {
     status: o.status, bodyBytes: o.body, accessLogLines: lines, errorLogLines, remoteAddr: real.addr, server,
     why: ex ? [...(real.why ? [`client address ${real.addr} from ${real.why}`] : []), ...o.why] : NO_WHY,
@@ -217,4 +317,18 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   if (o.location) r.location = o.location;
   if (lines[0] !== undefined) r.accessLogLine = lines[0];
   return r;
+}
+
+/** The error log lines of a request, at or above error_log's level, with the request's context. */
+function errorLines(model: NginxModel, env: NginxEnv, req: NginxRequest, errors: readonly LogError[], conn: number, c: { client: string; server: string; request: string; host: string | undefined }): string[] {
+  const out: string[] = [];
+  if (errors.length === 0) return out;
+  const referrer = header(req, 'referer');
+  const ctx: ErrorLogContext = {
+    client: c.client, server: c.server, request: c.request,
+    ...(c.host !== undefined ? { host: c.host } : {}),
+    ...(referrer !== undefined ? { referrer } : {}),
+  };
+  for (const e of errors) if (levelOk(model, e.level)) out.push(errorLogLine({ time: req.time, tzOffsetMinutes: env.tzOffsetMinutes, level: e.level, pid: env.pid, conn, message: e.message, ctx }));
+  return out;
 }

@@ -14,12 +14,29 @@ function shifted(ms: number, tzOffsetMinutes: number): Date {
   return new Date(ms + tzOffsetMinutes * 60_000);
 }
 
+// Like nginx (ngx_time_update keeps the formatted times of the current second), the last
+// $time_local string is kept: requests within one second share it.
+let cachedSecond = Number.NaN;
+let cachedTz = Number.NaN;
+let cachedTimeLocal = '';
+
+/** Dates the Date object can hold (ms from the epoch): outside them every field is NaN. */
+const MAX_DATE_MS = 8.64e15;
+
 /** $time_local: "31/Oct/2020:05:01:20 +0000". */
 export function timeLocal(ms: number, tzOffsetMinutes = 0): string {
+  // Date keeps whole milliseconds (truncated); every field written is whole seconds.
+  const t = Math.trunc(ms + tzOffsetMinutes * 60_000);
+  const second = Math.abs(t) <= MAX_DATE_MS ? Math.floor(t / 1000) : Number.NaN;
+  if (second === cachedSecond && tzOffsetMinutes === cachedTz) return cachedTimeLocal;
   const d = shifted(ms, tzOffsetMinutes);
   const sign = tzOffsetMinutes < 0 ? '-' : '+';
   const off = Math.abs(tzOffsetMinutes);
-  return `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? ''}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${sign}${p2(Math.floor(off / 60))}${p2(off % 60)}`;
+  const text = `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? ''}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${sign}${p2(Math.floor(off / 60))}${p2(off % 60)}`;
+  cachedSecond = second;
+  cachedTz = tzOffsetMinutes;
+  cachedTimeLocal = text;
+  return text;
 }
 
 /** Error log timestamp: "2020/10/31 05:06:32". */
@@ -51,7 +68,7 @@ export function escapeLogValue(v: string): string {
 
 /** A log_format split once into literal text (even indexes) and variable names (odd indexes). */
 const compiled = new Map<string, readonly string[]>();
-function compile(format: string): readonly string[] {
+export function compileLogFormat(format: string): readonly string[] {
   let parts = compiled.get(format);
   if (!parts) {
     const out: string[] = [];
@@ -70,7 +87,7 @@ function compile(format: string): readonly string[] {
 
 /** Expands a log_format string with the given variables ($name or ${name}). */
 export function expandLogFormat(format: string, vars: (name: string) => string | undefined): string {
-  const parts = compile(format);
+  const parts = compileLogFormat(format);
   let r = parts[0] as string;
   for (let i = 1; i < parts.length; i += 2) {
     const v = vars(parts[i] as string);

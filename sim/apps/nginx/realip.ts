@@ -9,7 +9,9 @@ import type { RealIp } from './model.js';
 
 function trusted(from: readonly Cidr[], addr: string): boolean {
   const ip = parseIPv4(addr);
-  return ip !== undefined && from.some((c) => inCidr(ip, c));
+  if (ip === undefined) return false;
+  for (const c of from) if (inCidr(ip, c)) return true;
+  return false;
 }
 
 export function realClientAddr(cfg: RealIp, peer: string, proxyAddr: string | undefined, headers: readonly (readonly [string, string])[]): { readonly addr: string; readonly why?: string } {
@@ -18,7 +20,8 @@ export function realClientAddr(cfg: RealIp, peer: string, proxyAddr: string | un
   if (h === 'proxy_protocol') {
     return proxyAddr !== undefined ? { addr: proxyAddr, why: `real_ip_header proxy_protocol, peer ${peer} trusted` } : { addr: peer };
   }
-  const values = headers.filter(([n]) => n.toLowerCase() === h).map(([, v]) => v);
+  const values: string[] = [];
+  for (const [n, v] of headers) if (n.toLowerCase() === h) values.push(v);
   if (values.length === 0) return { addr: peer };
   if (h !== 'x-forwarded-for') {
     const v = (values[0] as string).trim();
