@@ -7,8 +7,9 @@ import { ANY_IPV4, formatIPv4, parseIPv4 } from '../../core/ip.js';
 import type { Host } from '../../net/stack/host.js';
 import type { World } from '../../net/stack/world.js';
 import { tcpClose, tcpListen, tcpSend } from '../../net/stack/tcp.js';
-import { handleRequest, officialImageEnv, type NginxEnv } from './handle-request.js';
-import type { NginxModel } from './model.js';
+import { handleRequest, officialImageEnv, type NginxEnv, type NginxRequest } from './handle-request.js';
+import type { Listen, NginxModel } from './model.js';
+import type { Sock, SocketEvents } from '../../net/sockets/socket.js';
 import { parseProxyV1 } from '../haproxy/proxy-protocol.js';
 import { REASONS } from './responses.js';
 
@@ -30,7 +31,7 @@ export const SIM_EPOCH_MS = Date.UTC(2020, 9, 31, 5, 1, 20);
 
 export function startNginx(w: World, h: Host, model: NginxModel, env: NginxEnv = officialImageEnv(), log: NginxLogEntry[] = []): NginxRuntime {
   const rt: NginxRuntime = { log };
-  let connections = 0;
+  const ngx = new Nginx(w, h, model, env, rt);
   const seen = new Set<string>();
   for (const srv of model.servers) {
     for (const l of srv.listens) {
@@ -41,53 +42,7 @@ export function startNginx(w: World, h: Host, model: NginxModel, env: NginxEnv =
       if (seen.has(key)) continue;
       seen.add(key);
       const r = tcpListen(h, 'nginx', { ip, port: l.port }, {
-        onAccept: (_ls, c) => {
-          const conn = ++connections;
-          let buf = '';
-          let proxy: { addr: string; port: number; dstAddr: string; dstPort: number } | undefined;
-          let needProxy = l.proxyProtocol;
-          c.events = {
-            onData: (s, text) => {
-              buf += text;
-              if (needProxy) {
-                const end = buf.indexOf('\r\n');
-                if (end < 0) return;
-                const p = parseProxyV1(buf.slice(0, end + 2));
-                buf = buf.slice(end + 2);
-                needProxy = false;
-                if (p && typeof p === 'object') proxy = { addr: p.srcAddr, port: p.srcPort, dstAddr: p.dstAddr, dstPort: p.dstPort };
-                else if (p !== 'unknown') {
-                  // broken header: nginx closes the connection (logs a 400 with no request line)
-                  const r = handleRequest(model, { clientAddr: formatIPv4(c.remote?.ip ?? ANY_IPV4), clientPort: c.remote?.port ?? 0, serverPort: l.port, method: '', path: '', httpVersion: '', headers: [], time: SIM_EPOCH_MS + w.now / 1000, connection: conn }, env);
-                  for (const e of r.errorLogLines) logLine(w, h, rt, r.remoteAddr, undefined, e, true);
-                  tcpClose(w, h, s);
-                  return;
-                }
-              }
-              const end = buf.indexOf('\r\n\r\n');
-              if (end < 0) return;
-              const head = buf.slice(0, end);
-              buf = buf.slice(end + 4);
-              const [requestLine = '', ...hdrLines] = head.split('\r\n');
-              const [method = '', path = '', httpVersion = ''] = requestLine.split(' ');
-              const headers = hdrLines.map((x) => { const i = x.indexOf(':'); return [x.slice(0, i), x.slice(i + 1).trim()] as const; });
-              const r = handleRequest(model, {
-                clientAddr: formatIPv4(c.remote?.ip ?? ANY_IPV4), clientPort: c.remote?.port ?? 0,
-                serverAddr: formatIPv4(c.local.ip), serverPort: l.port,
-                ...(proxy ? { proxyProtocolAddr: proxy.addr, proxyProtocolPort: proxy.port, proxyProtocolDstAddr: proxy.dstAddr, proxyProtocolDstPort: proxy.dstPort } : {}),
-                method, path, httpVersion, headers, time: SIM_EPOCH_MS + w.now / 1000, connection: conn,
-              }, env, { explain: w.rec.enabled });
-              if (w.rec.enabled && r.why.length) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'nginx', action: 'request', message: `${method} ${path}: ${r.why.join('; ')}` });
-              for (const e of r.errorLogLines) logLine(w, h, rt, r.remoteAddr, r.status, e, true);
-              for (const a of r.accessLogLines) logLine(w, h, rt, r.remoteAddr, r.status, a, false);
-              if (r.status === undefined) { tcpClose(w, h, s); return; }
-              const reason = REASONS[r.status] ?? '';
-              const resp = `HTTP/1.1 ${r.status} ${reason}\r\nServer: nginx/${env.version}\r\nContent-Type: text/html\r\nContent-Length: ${r.bodyBytes}\r\nConnection: keep-alive\r\n\r\n`;
-              tcpSend(w, h, s, resp, resp.length + r.bodyBytes);
-            },
-            onPeerClosed: (s) => tcpClose(w, h, s),
-          };
-        },
+        onAccept: (_ls: Sock, c: Sock) => { c.events = new Connection(ngx, l, c, ++ngx.connections); },
       });
       if (typeof r === 'string') logLine(w, h, rt, '-', undefined, `[emerg] bind() to ${formatIPv4(ip)}:${l.port} failed (${r})`, true);
     }
@@ -95,7 +50,130 @@ export function startNginx(w: World, h: Host, model: NginxModel, env: NginxEnv =
   return rt;
 }
 
+/** One nginx process: what its connections share. */
+class Nginx {
+  /** Connections accepted so far (the "*N" of error lines). */
+  connections = 0;
+  /** Response heads by status and body size: they depend on nothing else. */
+  private readonly heads = new Map<number, string>();
+  constructor(readonly w: World, readonly h: Host, readonly model: NginxModel, readonly env: NginxEnv, readonly rt: NginxRuntime) {}
+
+  responseHead(status: number, bodyBytes: number): string {
+    // One number per (status, size) pair: HTTP status codes have three digits.
+    const key = Number.isInteger(status) && status >= 0 && status < 1000 && Number.isSafeInteger(bodyBytes * 1000) ? bodyBytes * 1000 + status : undefined;
+    let head = key !== undefined ? this.heads.get(key) : undefined;
+    if (head === undefined) {
+      head = `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\r\nServer: nginx/${this.env.version}\r\nContent-Type: text/html\r\nContent-Length: ${bodyBytes}\r\nConnection: keep-alive\r\n\r\n`;
+      if (key !== undefined) {
+        if (this.heads.size >= 256) this.heads.clear();
+        this.heads.set(key, head);
+      }
+    }
+    return head;
+  }
+}
+
+/** PROXY protocol fields of a connection. */
+interface ProxyFields { readonly addr: string; readonly port: number; readonly dstAddr: string; readonly dstPort: number }
+
+/**
+ * One accepted connection: its socket's events. A class rather than closures: every connection
+ * has the same shape and nothing is allocated per callback.
+ */
+class Connection implements SocketEvents {
+  buf = '';
+  proxy: ProxyFields | undefined = undefined;
+  needProxy: boolean;
+  constructor(readonly ngx: Nginx, readonly listen: Listen, readonly c: Sock, readonly conn: number) {
+    this.needProxy = listen.proxyProtocol;
+  }
+
+  onData(s: Sock, text: string): void {
+    this.buf += text;
+    if (this.needProxy && !this.readProxyHeader(s)) return;
+    const end = this.buf.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = this.buf.slice(0, end);
+    this.buf = this.buf.slice(end + 4);
+    this.request(s, head);
+  }
+
+  onPeerClosed(s: Sock): void {
+    tcpClose(this.ngx.w, this.ngx.h, s);
+  }
+
+  /**
+   * A listen with proxy_protocol reads the PROXY line first; false while it is incomplete or when
+   * it is broken (nginx then logs an error and closes the connection).
+   */
+  private readProxyHeader(s: Sock): boolean {
+    const { w, h, rt, model, env } = this.ngx;
+    const c = this.c;
+    const end = this.buf.indexOf('\r\n');
+    if (end < 0) return false;
+    const p = parseProxyV1(this.buf.slice(0, end + 2));
+    this.buf = this.buf.slice(end + 2);
+    this.needProxy = false;
+    if (p && typeof p === 'object') this.proxy = { addr: p.srcAddr, port: p.srcPort, dstAddr: p.dstAddr, dstPort: p.dstPort };
+    else if (p !== 'unknown') {
+      // broken header: nginx closes the connection (logs a 400 with no request line)
+      const r = handleRequest(model, { clientAddr: formatIPv4(c.remote?.ip ?? ANY_IPV4), clientPort: c.remote?.port ?? 0, serverPort: this.listen.port, method: '', path: '', httpVersion: '', headers: [], time: SIM_EPOCH_MS + w.now / 1000, connection: this.conn }, env);
+      for (const e of r.errorLogLines) logLine(w, h, rt, r.remoteAddr, undefined, e, true);
+      tcpClose(w, h, s);
+      return false;
+    }
+    return true;
+  }
+
+  /** One request head (up to the blank line): answer it and log it. */
+  private request(s: Sock, head: string): void {
+    const { w, h, rt, model, env } = this.ngx;
+    const c = this.c;
+    const lineEnd = head.indexOf('\r\n');
+    const requestLine = lineEnd < 0 ? head : head.slice(0, lineEnd);
+    // The request line's first three space-separated fields (as split(' ') gives them).
+    const sp1 = requestLine.indexOf(' ');
+    const sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
+    const sp3 = sp2 < 0 ? -1 : requestLine.indexOf(' ', sp2 + 1);
+    const method = sp1 < 0 ? requestLine : requestLine.slice(0, sp1);
+    const path = sp1 < 0 ? '' : sp2 < 0 ? requestLine.slice(sp1 + 1) : requestLine.slice(sp1 + 1, sp2);
+    const httpVersion = sp2 < 0 ? '' : sp3 < 0 ? requestLine.slice(sp2 + 1) : requestLine.slice(sp2 + 1, sp3);
+    const headers = lineEnd < 0 ? [] : headerFields(head, lineEnd + 2);
+    const clientAddr = formatIPv4(c.remote?.ip ?? ANY_IPV4);
+    const clientPort = c.remote?.port ?? 0;
+    const serverAddr = formatIPv4(c.local.ip);
+    const time = SIM_EPOCH_MS + w.now / 1000;
+    const p = this.proxy;
+    const req: NginxRequest = p
+      ? { clientAddr, clientPort, serverAddr, serverPort: this.listen.port, proxyProtocolAddr: p.addr, proxyProtocolPort: p.port, proxyProtocolDstAddr: p.dstAddr, proxyProtocolDstPort: p.dstPort, method, path, httpVersion, headers, time, connection: this.conn }
+      : { clientAddr, clientPort, serverAddr, serverPort: this.listen.port, method, path, httpVersion, headers, time, connection: this.conn };
+    const r = handleRequest(model, req, env, w.rec.enabled ? EXPLAIN : QUIET);
+    if (w.rec.enabled && r.why.length) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'nginx', action: 'request', message: `${method} ${path}: ${r.why.join('; ')}` });
+    for (const e of r.errorLogLines) logLine(w, h, rt, r.remoteAddr, r.status, e, true);
+    for (const a of r.accessLogLines) logLine(w, h, rt, r.remoteAddr, r.status, a, false);
+    if (r.status === undefined) { tcpClose(w, h, s); return; }
+    const resp = this.ngx.responseHead(r.status, r.bodyBytes);
+    tcpSend(w, h, s, resp, resp.length + r.bodyBytes);
+  }
+}
+
+const EXPLAIN = { explain: true } as const;
+const QUIET = { explain: false } as const;
+
+/** "Name: value" lines from `from` to the end of the head (value trimmed; a line without ':' loses its last character to the name, as before). */
+function headerFields(head: string, from: number): (readonly [string, string])[] {
+  const out: (readonly [string, string])[] = [];
+  for (let start = from; ;) {
+    const e = head.indexOf('\r\n', start);
+    const x = e < 0 ? head.slice(start) : head.slice(start, e);
+    const i = x.indexOf(':');
+    out.push([x.slice(0, i), x.slice(i + 1).trim()] as const);
+    if (e < 0) return out;
+    start = e + 2;
+  }
+}
+
 function logLine(w: World, h: Host, rt: NginxRuntime, remoteAddr: string, status: number | undefined, line: string, error: boolean): void {
-  rt.log.push({ at: w.now, host: h.host, remoteAddr, ...(status !== undefined ? { status } : {}), line, error });
+  rt.log.push(status !== undefined ? { at: w.now, host: h.host, remoteAddr, status, line, error } : { at: w.now, host: h.host, remoteAddr, line, error });
   if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'nginx', action: error ? 'error.log' : 'access.log', message: line });
 }
