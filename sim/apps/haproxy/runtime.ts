@@ -93,12 +93,21 @@ function serverAddress(addr: string): IPv4 | undefined {
   return serverAddresses.get(addr);
 }
 
+/** The ACL context of a choice that evaluates no ACL. */
+const NO_CONNECTION = { srcIp: '0.0.0.0', srcPort: 0, dstIp: '0.0.0.0', dstPort: 0 };
+
 /** One HAProxy process: what all its connections share. */
 class Haproxy {
   /** Backends by name; the first of a name wins, as a lookup by name in the configuration does. */
   readonly backends = new Map<string, BackendModel>();
+  /**
+   * The backend choice of each frontend without use_backend rules: default_backend (or none)
+   * whatever the connection, so it is made once.
+   */
+  readonly fixedBackends = new Map<FrontendModel, ReturnType<typeof selectBackend>>();
   constructor(readonly w: World, readonly h: Host, model: HaproxyModel, readonly balancers: Map<string, Balancer>, readonly rt: HaproxyRuntime) {
     for (const be of model.backends) if (!this.backends.has(be.name)) this.backends.set(be.name, be);
+    for (const fe of model.frontends) if (fe.useBackends.length === 0) this.fixedBackends.set(fe, selectBackend(fe, NO_CONNECTION));
   }
 }
 
@@ -123,7 +132,7 @@ function accept(hap: Haproxy, fe: FrontendModel, client: Sock): void {
   const remote = client.remote as Endpoint;
   const remoteText = formatIPv4(remote.ip);
   const clientText = `${remoteText}:${remote.port}`;
-  const sel = selectBackend(fe, { srcIp: remoteText, srcPort: remote.port, dstIp: formatIPv4(client.local.ip), dstPort: client.local.port });
+  const sel = hap.fixedBackends.get(fe) ?? selectBackend(fe, { srcIp: remoteText, srcPort: remote.port, dstIp: formatIPv4(client.local.ip), dstPort: client.local.port });
   const beName = 'backend' in sel ? sel.backend : undefined;
   const be = beName !== undefined ? hap.backends.get(beName) : undefined;
   const bal = be ? hap.balancers.get(be.name) : undefined;
@@ -202,7 +211,7 @@ class Session implements SocketEvents {
     else if (src?.usesrc?.kind === 'addr') { const a = parseIPv4(src.usesrc.addr); if (a !== undefined) { bind = { ip: a, port: src.usesrc.port ?? 0 }; transparent = true; } }
     else if (src?.usesrc?.kind === 'hdr_ip') { note(w, h, 'unsupported', 'usesrc hdr_ip() is not simulated; connecting from the source address', src.directive.loc, flowOf(client)); }
     if (!bind && src && src.addr !== '0.0.0.0') { const a = parseIPv4(src.addr); if (a !== undefined) bind = { ip: a, port: src.portLow ?? 0 }; }
-    const choice = { at: w.now, frontend: this.fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? formatIPv4(bind.ip) : 'kernel-chosen' };
+    const choice = { at: w.now, frontend: this.fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? (bind.ip === remote.ip ? this.remoteText : formatIPv4(bind.ip)) : 'kernel-chosen' };
     rt.choices.push(choice);
     rt.byClient.set(clientText, choice);
     if (w.rec.enabled) note(w, h, 'connect', `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flowOf(client));
