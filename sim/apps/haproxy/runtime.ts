@@ -162,7 +162,10 @@ class Session implements SocketEvents {
   pending: { text: string; bytes: number }[] = [];
   server: Sock | undefined = undefined;
   serverOpen = false;
+  /** The client has not closed its side (no FIN or error from it yet). */
   clientOpen = true;
+  /** HAProxy closed (or reset) the client connection: never twice. */
+  clientClosed = false;
   state: AttemptState = INITIAL_ATTEMPT_STATE;
   connectTimer: Timer | undefined = undefined;
 
@@ -176,16 +179,28 @@ class Session implements SocketEvents {
     else this.pending.push({ text, bytes });
   }
 
-  onPeerClosed(s: Sock): void {
+  onPeerClosed(): void {
     const { w, h } = this.hap;
     this.clientOpen = false;
     if (this.server && this.serverOpen) tcpClose(w, h, this.server);
-    else { if (this.connectTimer) this.connectTimer.cancelled = true; if (this.server) tcpClose(w, h, this.server); tcpClose(w, h, s); }
+    else { if (this.connectTimer) this.connectTimer.cancelled = true; if (this.server) tcpClose(w, h, this.server); this.closeClient(); }
   }
 
   onError(): void {
     this.clientOpen = false;
+    this.clientClosed = true;
     if (this.server) tcpAbort(this.hap.w, this.hap.h, this.server, 'client aborted');
+  }
+
+  /**
+   * Shuts the client connection (FIN). In tcp mode HAProxy does it when the server side ends,
+   * whether or not the client has already sent its own FIN (the captures show HAProxy's FIN to
+   * the client right after the server's).
+   */
+  closeClient(): void {
+    if (this.clientClosed) return;
+    this.clientClosed = true;
+    tcpClose(this.hap.w, this.hap.h, this.client);
   }
 
   /** Connects to a server: the balancer's pick (not `avoid`), or `same` on a retry to the same one. */
@@ -196,11 +211,11 @@ class Session implements SocketEvents {
     const srv = same ?? bal.pick(undefined, avoid !== undefined ? { srcIp: this.remoteText, avoid } : { srcIp: this.remoteText });
     if (!srv) {
       if (w.rec.enabled) note(w, h, 'no-server', `backend ${be.name} has no server available; closing ${clientText}`, be.section.header.loc, flowOf(client));
-      tcpClose(w, h, client);
+      this.closeClient();
       return;
     }
     const ip = serverAddress(srv.addr);
-    if (ip === undefined) { if (w.rec.enabled) note(w, h, 'unsupported', `server ${srv.name} ${srv.addr}: only IPv4 server addresses are simulated`, srv.directive.loc, flowOf(client)); tcpClose(w, h, client); return; }
+    if (ip === undefined) { if (w.rec.enabled) note(w, h, 'unsupported', `server ${srv.name} ${srv.addr}: only IPv4 server addresses are simulated`, srv.directive.loc, flowOf(client)); this.closeClient(); return; }
     // A server without a port gets the port the client connected to; `+N`/`-N` offsets it.
     const port = srv.port === undefined ? client.local.port : srv.port.offset ? client.local.port + srv.port.value : srv.port.value;
     const src = srv.source;
@@ -237,7 +252,7 @@ class Session implements SocketEvents {
     this.state = d.state;
     if (d.kind === 'give-up') {
       if (w.rec.enabled) note(w, h, 'give-up', `${be.name}/${srv.name}: ${why}; ${d.why} — termination ${d.termination}, closing the client connection`, be.section.header.loc, flowOf(this.client));
-      if (this.clientOpen) tcpClose(w, h, this.client);
+      this.closeClient();
       return;
     }
     if (w.rec.enabled) note(w, h, 'retry', `${be.name}/${srv.name}: ${why}; ${d.why}`, be.redispatch.directive?.loc ?? be.section.header.loc, flowOf(this.client));
@@ -281,7 +296,17 @@ class ServerSide implements SocketEvents, Firable {
     s.serverOpen = false;
     s.bal.release(this.srv.name);
     tcpClose(w, h, sk);
-    if (s.clientOpen) tcpClose(w, h, s.client);
+    s.closeClient();
+  }
+
+  /** The server's FIN after HAProxy's own (the client closed first): the stream ends on both sides. */
+  onClosed(): void {
+    const s = this.s;
+    if (s.serverOpen) {
+      s.serverOpen = false;
+      s.bal.release(this.srv.name);
+    }
+    s.closeClient();
   }
 
   onError(_sk: Sock, err: SocketError, why: string): void {
@@ -289,7 +314,7 @@ class ServerSide implements SocketEvents, Firable {
     if (!s.serverOpen) { s.fail(this.srv, err === 'ETIMEDOUT' ? 'timeout' : 'error', `${err} (${why})`); return; }
     s.serverOpen = false;
     s.bal.release(this.srv.name);
-    if (s.clientOpen) tcpAbort(s.hap.w, s.hap.h, s.client, 'server connection reset');
+    if (!s.clientClosed) { s.clientClosed = true; tcpAbort(s.hap.w, s.hap.h, s.client, 'server connection reset'); }
   }
 
   /** `timeout connect` expired. */

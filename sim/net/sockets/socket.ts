@@ -50,6 +50,8 @@ export interface Sock {
   /** SYN / SYN-ACK retransmissions done so far. */
   retrans: number;
   timer?: Timer | undefined;
+  /** A delayed ACK waiting for a segment to carry it (tcp_send_delayed_ack). */
+  delack: Timer | undefined;
   /** For a child created from a listener (request sock and after accept). */
   parent?: Sock | undefined;
   /** Text received and not yet delivered (kept for the app). */
@@ -209,6 +211,7 @@ class Socket implements Sock {
   rcvNxt = 0;
   retrans = 0;
   timer: Timer | undefined = undefined;
+  delack: Timer | undefined = undefined;
   parent: Sock | undefined = undefined;
   received = 0;
   finSent = false;

@@ -1,7 +1,7 @@
 // TCP as far as outcomes need it (net/ipv4/tcp_ipv4.c, tcp_input.c, tcp_timer.c): the handshake
 // with SYN retransmission as the host's kernel times it, SYN-ACK retransmission by listeners,
-// data with immediate ACKs, FIN close, RST for segments no socket wants, and errors from RST and
-// ICMP that end a connect attempt.
+// data acknowledged at once (quick-ACK mode) and a FIN's ACK delayed (ping-pong), FIN close,
+// RST for segments no socket wants, and errors from RST and ICMP that end a connect attempt.
 
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
 import { IPPROTO, TCP, ipv4Packet, tcpHeader, type Ipv4Packet } from '../packet.js';
@@ -12,6 +12,7 @@ import type { World } from './world.js';
 import { ipLocalOut, sendReset, endPacket } from './ip.js';
 
 const INITIAL_RTO_US = 1_000_000; // TCP_TIMEOUT_INIT
+const DELACK_US = 40_000; // TCP_DELACK_MIN: the first delayed-ACK timeout
 const MSS = 1448;
 
 /** The wait after the k-th SYN transmission (k = 0 for the first): fixed 1 s for the first `linear` timeouts on 6.x kernels, doubling after. */
@@ -38,6 +39,8 @@ function segment(sk: Sock, flags: number, payload: { text?: string; bytes: numbe
 
 /** Sends a segment; `why` (for the trace) is only worked out when the trace is recorded. */
 function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string | (() => string)): void {
+  // tcp_event_ack_sent: whatever we send acknowledges what we received; no delayed ACK is left.
+  if (sk.delack) { sk.delack.cancelled = true; sk.delack = undefined; }
   (pkt as { id: number }).id = h.ipId++;
   ipLocalOut(w, h, pkt, { by: sk.owner, why: w.rec.enabled ? (typeof why === 'string' ? why : why()) : '', sk });
 }
@@ -321,25 +324,28 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
       return;
     }
   }
-  let ackNeeded = false;
+  const fin = (f & TCP.FIN) !== 0;
   if (p.payload.length > 0 && l.seq === sk.rcvNxt) {
     sk.rcvNxt = (sk.rcvNxt + p.payload.length) >>> 0;
     sk.received += p.payload.length;
-    ackNeeded = true;
+    // The kernel acknowledges data in softirq (quick-ACK mode at the start of a connection),
+    // before the application reads it: the ACK leaves ahead of anything the application sends
+    // in answer (the captures show ACK, then the response). With a FIN in the same segment the
+    // one ACK for both is delayed (below).
+    if (!(fin && sk.state === 'ESTABLISHED')) xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK');
     sk.events.onData?.(sk, p.payload.text ?? '', p.payload.length);
   }
-  if (f & TCP.FIN) {
+  if (fin) {
     sk.rcvNxt = (sk.rcvNxt + 1) >>> 0;
-    ackNeeded = true;
     if (sk.state === 'ESTABLISHED') {
       sk.state = 'CLOSE_WAIT';
-      xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK of FIN');
-      ackNeeded = false;
+      // tcp_fin: CLOSE_WAIT enters ping-pong mode, so the FIN's ACK is delayed; an application
+      // that closes at once acknowledges it with its own FIN.
+      delayAck(w, h, sk);
       sk.events.onPeerClosed?.(sk);
     } else if (sk.state === 'FIN_WAIT2' || sk.state === 'FIN_WAIT1') {
       sk.state = 'TIME_WAIT';
       xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK of FIN (TIME_WAIT)');
-      ackNeeded = false;
       sk.events.onClosed?.(sk);
       // The application closed this socket before: what is left is a timewait sock that delivers
       // nothing more to it (and keeps none of its state alive).
@@ -348,5 +354,13 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
       w.sched.after(60_000_000, () => { h.sockets.unhash(sk); sk.state = 'CLOSED'; });
     }
   }
-  if (ackNeeded && sk.state !== 'CLOSED') xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK');
+}
+
+/** tcp_send_delayed_ack: the ACK waits for a segment to carry it, at most the delayed-ACK timeout. */
+function delayAck(w: World, h: Host, sk: Sock): void {
+  if (sk.delack) return;
+  sk.delack = w.sched.after(DELACK_US, () => {
+    sk.delack = undefined;
+    if (sk.state !== 'CLOSED' && sk.state !== 'TIME_WAIT') xmit(w, h, sk, segment(sk, TCP.ACK), 'delayed ACK');
+  });
 }
