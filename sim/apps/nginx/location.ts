@@ -19,7 +19,7 @@ const candidatesCache = new WeakMap<NginxModel, Map<number, Map<string | undefin
 /** Servers reachable on one (port, address), and the choice among them by Host value. */
 interface Candidates {
   readonly servers: readonly ServerBlock[];
-  readonly byHost: Map<string | undefined, ServerBlock | undefined>;
+  readonly byHost: Map<string | undefined, ServerBlock>;
 }
 
 function bounded<K, V>(m: Map<K, V>): Map<K, V> {
@@ -50,13 +50,15 @@ function listeningServers(m: NginxModel, port: number, dstAddr: string | undefin
 export function selectServer(m: NginxModel, port: number, dstAddr: string | undefined, host: string | undefined): ServerBlock | undefined {
   const c = candidates(m, port, dstAddr);
   if (c.servers.length === 0) return undefined;
-  if (c.byHost.has(host)) return c.byHost.get(host);
+  const known = c.byHost.get(host);
+  if (known) return known;
   const s = serverByName(c.servers, port, host);
   bounded(c.byHost).set(host, s);
   return s;
 }
 
-function serverByName(cands: readonly ServerBlock[], port: number, host: string | undefined): ServerBlock | undefined {
+/** The server for a Host value among a non-empty list of candidates. */
+function serverByName(cands: readonly ServerBlock[], port: number, host: string | undefined): ServerBlock {
   const name = host?.replace(/:\d+$/, '').toLowerCase().replace(/\.$/, '');
   if (name) {
     const exact = cands.find((s) => s.names.some((n) => n.toLowerCase() === name));
@@ -66,7 +68,7 @@ function serverByName(cands: readonly ServerBlock[], port: number, host: string 
     const trail = cands.find((s) => s.names.some((n) => n.endsWith('.*') && name.startsWith(n.slice(0, -1).toLowerCase())));
     if (trail) return trail;
   }
-  return cands.find((s) => s.listens.some((l) => l.port === port && l.defaultServer)) ?? cands[0];
+  return cands.find((s) => s.listens.some((l) => l.port === port && l.defaultServer)) ?? (cands[0] as ServerBlock);
 }
 
 /** A regex location's pattern compiled once (null: not a valid JavaScript RegExp, never matches). */
