@@ -51,7 +51,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
   const mac = neighLookup(h, dev, nexthop);
   if (mac) {
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
-    frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: skb.pkt }, skb.id);
+    frameXmit(w, h, iface, ipFrame(iface.mac, mac, skb.pkt), skb.id);
     return;
   }
   let byKey = pending.get(h);
@@ -74,7 +74,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
     entry.tries++;
     const src = iface.addrs.find((a) => !a.secondary)?.addr ?? skb.pkt.src;
     const arp: ArpPacket = { op: 'request', senderMac: iface.mac, senderIp: src, targetMac: ZERO_MAC, targetIp: nexthop };
-    frameXmit(w, h, iface, { src: iface.mac, dst: BROADCAST_MAC, ethertype: 0x0806, arp }, w.newPacketId());
+    frameXmit(w, h, iface, arpFrame(iface.mac, BROADCAST_MAC, arp), w.newPacketId());
     entry.timer = w.sched.after(ARP_RETRANS_US, solicit);
   };
   solicit();
@@ -99,7 +99,7 @@ function neighLearn(w: World, h: Host, dev: string, ip: IPv4, mac: Mac): void {
   if (p.timer) p.timer.cancelled = true;
   const iface = h.ifaces.get(dev);
   if (!iface) return;
-  for (const s of p.skbs) frameXmit(w, h, iface, { src: iface.mac, dst: mac, ethertype: 0x0800, ip: s.pkt }, s.id);
+  for (const s of p.skbs) frameXmit(w, h, iface, ipFrame(iface.mac, mac, s.pkt), s.id);
 }
 
 function encapOf(f: EthFrame): { encap?: 'vxlan' | 'ipip' } {
@@ -184,30 +184,46 @@ function portsOf(w: World, seg: Segment): readonly Port[] {
 }
 
 /**
- * A frame on the wire, which is also its own scheduler entry: it reaches `iface` of `h` when the
- * link's latency has passed. Each receiver gets its own (a flood makes one per port).
+ * A frame the host builds, which is also its own scheduler entry on the wire: the first device it
+ * is delivered to queues the frame itself (it reaches `iface` of `h` when the link's latency has
+ * passed); any further receiver (a flood, a bridge forwarding it) gets a copy.
  */
-class Arrival extends Due implements EthFrame {
-  readonly src: Mac;
-  readonly dst: Mac;
-  readonly ethertype: EthFrame['ethertype'];
-  readonly ip: Ipv4Packet | undefined;
-  readonly arp: ArpPacket | undefined;
-  constructor(private readonly w: World, private readonly h: Host, private readonly iface: Iface, frame: EthFrame, private readonly id: number) {
+class Frame extends Due implements EthFrame {
+  private w: World | undefined = undefined;
+  private h: Host | undefined = undefined;
+  private iface: Iface | undefined = undefined;
+  private id = 0;
+  private queued = false;
+  constructor(readonly src: Mac, readonly dst: Mac, readonly ethertype: EthFrame['ethertype'], readonly ip: Ipv4Packet | undefined, readonly arp: ArpPacket | undefined) {
     super();
-    this.src = frame.src;
-    this.dst = frame.dst;
-    this.ethertype = frame.ethertype;
-    this.ip = frame.ip;
-    this.arp = frame.arp;
+  }
+  /** This frame, or a copy of it when it is already on its way to another device. */
+  static toSend(f: EthFrame): Frame {
+    return f instanceof Frame && !f.queued ? f : new Frame(f.src, f.dst, f.ethertype, f.ip, f.arp);
+  }
+  deliver(w: World, latencyUs: number, h: Host, iface: Iface, id: number): void {
+    this.queued = true;
+    this.w = w;
+    this.h = h;
+    this.iface = iface;
+    this.id = id;
+    w.sched.schedule(latencyUs, this);
   }
   run(): void {
-    frameRcv(this.w, this.h, this.iface, this, this.id);
+    frameRcv(this.w as World, this.h as Host, this.iface as Iface, this, this.id);
   }
 }
 
+function ipFrame(src: Mac, dst: Mac, pkt: Ipv4Packet): Frame {
+  return new Frame(src, dst, 0x0800, pkt, undefined);
+}
+
+function arpFrame(src: Mac, dst: Mac, arp: ArpPacket): Frame {
+  return new Frame(src, dst, 0x0806, undefined, arp);
+}
+
 function deliverLater(w: World, latencyUs: number, h: Host, iface: Iface, frame: EthFrame, id: number): void {
-  w.sched.schedule(latencyUs, new Arrival(w, h, iface, frame, id));
+  Frame.toSend(frame).deliver(w, latencyUs, h, iface, id);
 }
 
 /** netif_receive_skb for one device: ARP, or IPv4 up to ip_rcv. */
@@ -248,7 +264,7 @@ function arpRcv(w: World, h: Host, iface: Iface, a: ArpPacket): void {
   neighLearn(w, h, iface.name, a.senderIp, a.senderMac);
   if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'arp-reply', message: `${formatIPv4(a.targetIp)} is-at ${iface.mac} (${why})` });
   const reply: ArpPacket = { op: 'reply', senderMac: iface.mac, senderIp: a.targetIp, targetMac: a.senderMac, targetIp: a.senderIp };
-  frameXmit(w, h, iface, { src: iface.mac, dst: a.senderMac, ethertype: 0x0806, arp: reply }, w.newPacketId());
+  frameXmit(w, h, iface, arpFrame(iface.mac, a.senderMac, reply), w.newPacketId());
 }
 
 function vxlanXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void {
