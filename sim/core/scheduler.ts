@@ -35,7 +35,8 @@ export interface Firable {
 
 /**
  * An action that is its own queue entry (a frame in flight): scheduling it allocates nothing
- * more. The scheduler sets `at` and `order` when it queues it; it is queued once.
+ * more. The scheduler sets `at` and `order` when it queues it; it is queued at most once at a
+ * time (it may queue itself again when it runs).
  */
 export abstract class Due implements Timer {
   at = 0;

@@ -10,6 +10,7 @@ import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
 import { ipLocalOut, sendReset, endPacket } from './ip.js';
+import { Due } from '../../core/scheduler.js';
 
 const INITIAL_RTO_US = 1_000_000; // TCP_TIMEOUT_INIT
 const DELACK_US = 40_000; // TCP_DELACK_MIN: the first delayed-ACK timeout
@@ -350,10 +351,58 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
       // The application closed this socket before: what is left is a timewait sock that delivers
       // nothing more to it (and keeps none of its state alive).
       sk.events = NO_EVENTS;
-      // TIME_WAIT lasts 60 s (TCP_TIMEWAIT_LEN).
-      w.sched.after(60_000_000, () => { h.sockets.unhash(sk); sk.state = 'CLOSED'; });
+      timeWaitOf(w, h).add(sk);
     }
   }
+}
+
+const TIMEWAIT_US = 60_000_000; // TCP_TIMEWAIT_LEN
+
+/**
+ * The TIME_WAIT sockets of a host in the order they entered it. Each lasts the same 60 s, so they
+ * end in that order: one scheduler entry, for the oldest, serves them all.
+ */
+class TimeWaitQueue extends Due {
+  private readonly socks: (Sock | undefined)[] = [];
+  private readonly ends: number[] = [];
+  private head = 0;
+  private armed = false;
+  constructor(private readonly w: World, private readonly h: Host) {
+    super();
+  }
+  add(sk: Sock): void {
+    this.socks.push(sk);
+    this.ends.push(this.w.now + TIMEWAIT_US);
+    if (!this.armed) this.arm();
+  }
+  private arm(): void {
+    this.armed = true;
+    this.w.sched.schedule((this.ends[this.head] as number) - this.w.now, this);
+  }
+  run(): void {
+    this.armed = false;
+    const now = this.w.now;
+    while (this.head < this.socks.length && (this.ends[this.head] as number) <= now) {
+      const sk = this.socks[this.head] as Sock;
+      this.socks[this.head] = undefined;
+      this.head++;
+      this.h.sockets.unhash(sk);
+      sk.state = 'CLOSED';
+    }
+    if (this.head > 1024 && this.head * 2 > this.socks.length) {
+      this.socks.splice(0, this.head);
+      this.ends.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.head < this.socks.length) this.arm();
+  }
+}
+
+const timeWaits = new WeakMap<Host, TimeWaitQueue>();
+function timeWaitOf(w: World, h: Host): TimeWaitQueue {
+  let q = timeWaits.get(h);
+  if (!q) { q = new TimeWaitQueue(w, h); timeWaits.set(h, q); }
+  return q;
 }
 
 /** tcp_send_delayed_ack: the ACK waits for a segment to carry it, at most the delayed-ACK timeout. */
