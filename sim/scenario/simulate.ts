@@ -7,7 +7,6 @@
 
 import { exploreAll, randomChooser, type Chooser } from '../core/choice.js';
 import { seededRng } from '../core/rng.js';
-import { formatIPv4 } from '../core/ip.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { Recorder } from '../trace/recorder.js';
 import { curl, type CurlOutcome } from '../apps/curl/curl.js';
@@ -103,9 +102,8 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
     curl(w, host, { to: target, path: o.path ?? '/', maxTimeS: o.maxTimeS ?? 2 }, (r) => {
       done = true;
       const src = clientIp.ok ? host.routing.sourceFor(target.ip, clientIp) : undefined;
-      const client = src !== undefined && r.localPort !== undefined ? `${formatIPv4(src)}:${r.localPort}` : undefined;
       let last: { server: string } | undefined;
-      if (client !== undefined) for (const h of sw.haproxy.values()) last = h.byClient.get(client) ?? last;
+      if (src !== undefined && r.localPort !== undefined) for (const h of sw.haproxy.values()) last = h.choiceFor(src, r.localPort) ?? last;
       // Keys in the order of the JSON contract (outcome, httpStatus, server, elapsedMs, curl, loggedClientIp).
       const o = r.outcome;
       const e = r.elapsedMs;

@@ -20,6 +20,7 @@ import { selectBackend } from './acl-eval.js';
 import { proxyV1Header } from './proxy-protocol.js';
 import { applyCheckResult, checkConnectTimeout, checkSource, checkTarget, firstCheckDelay, initialHealth, nextCheckDelay, type HealthState } from './health.js';
 import type { SourceLocation } from '../../core/diagnostics.js';
+import { TupleMap } from '../../net/tuple-map.js';
 
 /** How late HAProxy notices an expired timer (its ms tick). */
 const TIMER_LATENESS_MS = 1;
@@ -34,10 +35,8 @@ export interface HaproxyChoice {
 }
 
 export interface HaproxyRuntime {
-  /** Every server decision, in order. */
-  readonly choices: HaproxyChoice[];
-  /** The latest decision for each client connection ("ip:port"). */
-  readonly byClient: Map<string, HaproxyChoice>;
+  /** The latest server decision for the client connection from ip:port. */
+  choiceFor(ip: IPv4, port: number): HaproxyChoice | undefined;
   readonly errors: string[];
   /** Some server is health-checked: the balancer's view depends on checks having run. */
   readonly hasChecks: boolean;
@@ -54,9 +53,10 @@ export interface HaproxyStartOptions {
 export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyStartOptions = {}): HaproxyRuntime {
   const balancers = new Map<string, Balancer>();
   const checks = model.backends.flatMap((b) => b.servers.flatMap((s) => (s.check ? [s.check] : [])));
+  // The latest choice per client address and port, keyed by the numbers (no key text per connection).
+  const byClient = new TupleMap<HaproxyChoice>();
   const rt: HaproxyRuntime = {
-    choices: [],
-    byClient: new Map(),
+    choiceFor: (ip, port) => byClient.get(0, ip, port, 0, 0),
     errors: [],
     hasChecks: checks.length > 0,
     settleMs: Math.max(0, ...checks.map((c) => Math.max(c.inter, c.fastinter ?? 0, c.downinter ?? 0) * (c.fall + 1))),
@@ -73,7 +73,7 @@ export function startHaproxy(w: World, h: Host, model: HaproxyModel, o: HaproxyS
     }
     startChecks(w, h, be, b);
   }
-  const hap = new Haproxy(w, h, model, balancers, rt);
+  const hap = new Haproxy(w, h, model, balancers, rt, byClient);
   for (const fe of model.frontends) listenFrontend(hap, fe);
   return rt;
 }
@@ -105,7 +105,10 @@ class Haproxy {
    * whatever the connection, so it is made once.
    */
   readonly fixedBackends = new Map<FrontendModel, ReturnType<typeof selectBackend>>();
-  constructor(readonly w: World, readonly h: Host, model: HaproxyModel, readonly balancers: Map<string, Balancer>, readonly rt: HaproxyRuntime) {
+  constructor(
+    readonly w: World, readonly h: Host, model: HaproxyModel, readonly balancers: Map<string, Balancer>, readonly rt: HaproxyRuntime,
+    readonly byClient: TupleMap<HaproxyChoice>,
+  ) {
     for (const be of model.backends) if (!this.backends.has(be.name)) this.backends.set(be.name, be);
     for (const fe of model.frontends) if (fe.useBackends.length === 0) this.fixedBackends.set(fe, selectBackend(fe, NO_CONNECTION));
   }
@@ -205,7 +208,7 @@ class Session implements SocketEvents {
 
   /** Connects to a server: the balancer's pick (not `avoid`), or `same` on a retry to the same one. */
   attempt(avoid?: string, same?: ServerModel): void {
-    const { w, h, rt } = this.hap;
+    const { w, h } = this.hap;
     const { be, bal, client, remote, clientText } = this;
     if (!this.clientOpen) return;
     const srv = same ?? bal.pick(undefined, avoid !== undefined ? { srcIp: this.remoteText, avoid } : { srcIp: this.remoteText });
@@ -227,8 +230,7 @@ class Session implements SocketEvents {
     else if (src?.usesrc?.kind === 'hdr_ip') { note(w, h, 'unsupported', 'usesrc hdr_ip() is not simulated; connecting from the source address', src.directive.loc, flowOf(client)); }
     if (!bind && src && src.addr !== '0.0.0.0') { const a = parseIPv4(src.addr); if (a !== undefined) bind = { ip: a, port: src.portLow ?? 0 }; }
     const choice = { at: w.now, frontend: this.fe.name, backend: be.name, server: srv.name, client: clientText, from: bind ? (bind.ip === remote.ip ? this.remoteText : formatIPv4(bind.ip)) : 'kernel-chosen' };
-    rt.choices.push(choice);
-    rt.byClient.set(clientText, choice);
+    this.hap.byClient.set(0, remote.ip, remote.port, 0, 0, choice);
     if (w.rec.enabled) note(w, h, 'connect', `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flowOf(client));
     const side = new ServerSide(this, srv);
     const sk = tcpConnect(w, h, 'haproxy', { ip, port }, side, bind ? { bind, transparent } : { transparent });
