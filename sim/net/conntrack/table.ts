@@ -72,17 +72,21 @@ export interface CtHit {
 
 export class ConntrackTable {
   private byTuple = new TupleMap<CtHit>();
-  /** Confirmed entries in insertion order. */
-  private confirmed = new Set<CtEntry>();
+  /** Confirmed entries in insertion order: a list through the entries themselves (no hashing). */
+  private first: Conn | undefined = undefined;
+  private last: Conn | undefined = undefined;
+  private count = 0;
   private nextId = 1;
   private sweepAt = SWEEP_MIN;
 
   get size(): number {
-    return this.confirmed.size;
+    return this.count;
   }
 
   entries(): CtEntry[] {
-    return [...this.confirmed];
+    const out: CtEntry[] = [];
+    for (let e = this.first; e; e = e.next) out.push(e);
+    return out;
   }
 
   find(t: CtTuple, now: number): CtHit | undefined {
@@ -166,8 +170,14 @@ export class ConntrackTable {
     const r = entry.reply;
     this.byTuple.set(o.proto, o.src, o.sport, o.dst, o.dport, { entry, dir: 'ORIGINAL' });
     this.byTuple.set(r.proto, r.src, r.sport, r.dst, r.dport, { entry, dir: 'REPLY' });
-    this.confirmed.add(entry);
-    if (this.confirmed.size >= this.sweepAt) this.sweep(now);
+    const c = entry as Conn;
+    c.prev = this.last;
+    c.next = undefined;
+    if (this.last) this.last.next = c;
+    else this.first = c;
+    this.last = c;
+    this.count++;
+    if (this.count >= this.sweepAt) this.sweep(now);
     return true;
   }
 
@@ -176,8 +186,12 @@ export class ConntrackTable {
    * looks them up again. Run whenever the table has doubled since the last sweep.
    */
   sweep(now: number): void {
-    for (const e of this.confirmed) if (e.expiresAt <= now) this.remove(e);
-    this.sweepAt = Math.max(SWEEP_MIN, this.confirmed.size * 2);
+    for (let e = this.first; e; ) {
+      const next = e.next;
+      if (e.expiresAt <= now) this.remove(e);
+      e = next;
+    }
+    this.sweepAt = Math.max(SWEEP_MIN, this.count * 2);
   }
 
   remove(entry: CtEntry): void {
@@ -185,7 +199,16 @@ export class ConntrackTable {
     const r = entry.reply;
     if (this.byTuple.get(o.proto, o.src, o.sport, o.dst, o.dport)?.entry === entry) this.byTuple.delete(o.proto, o.src, o.sport, o.dst, o.dport);
     if (this.byTuple.get(r.proto, r.src, r.sport, r.dst, r.dport)?.entry === entry) this.byTuple.delete(r.proto, r.src, r.sport, r.dst, r.dport);
-    this.confirmed.delete(entry);
+    if (entry.confirmed) {
+      const c = entry as Conn;
+      if (c.prev) c.prev.next = c.next;
+      else this.first = c.next;
+      if (c.next) c.next.prev = c.prev;
+      else this.last = c.prev;
+      c.prev = undefined;
+      c.next = undefined;
+      this.count--;
+    }
     entry.confirmed = false;
   }
 
@@ -210,7 +233,16 @@ export class ConntrackTable {
 
   clear(): void {
     this.byTuple.clear();
-    this.confirmed.clear();
+    for (let e = this.first; e; ) {
+      const next = e.next;
+      e.prev = undefined;
+      e.next = undefined;
+      e.confirmed = false;
+      e = next;
+    }
+    this.first = undefined;
+    this.last = undefined;
+    this.count = 0;
   }
 }
 
@@ -226,6 +258,9 @@ class Conn implements CtEntry {
   mark = 0;
   tcpState: TcpCtState = 'NONE';
   masqIface: string | undefined = undefined;
+  /** Neighbours in the table's list of confirmed entries. */
+  prev: Conn | undefined = undefined;
+  next: Conn | undefined = undefined;
   constructor(readonly id: number, readonly orig: CtTuple, public reply: CtTuple, public expiresAt: number) {}
 }
 

@@ -95,8 +95,9 @@ export interface SkDst {
 
 export class SocketTable {
   private established = new TupleMap<Sock>();
-  /** Hashed sockets in the order they were hashed. */
-  private hashed = new Set<Sock>();
+  /** Hashed sockets in the order they were hashed: a list through the sockets (no hashing). */
+  private first: Socket | undefined = undefined;
+  private last: Socket | undefined = undefined;
   private listeners: Sock[] = [];
   private nextId = 1;
   private readonly nsName: string;
@@ -119,9 +120,34 @@ export class SocketTable {
     if (!s.remote) throw new Error('hash: socket has no remote');
     const p = protoNum(s.proto);
     const old = this.established.get(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port);
-    if (old) this.hashed.delete(old);
+    if (old) this.unlink(old as Socket);
     this.established.set(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s);
-    this.hashed.add(s);
+    this.unlink(s as Socket);
+    this.link(s as Socket);
+  }
+
+  private link(s: Socket): void {
+    s.inHash = true;
+    s.prev = this.last;
+    s.next = undefined;
+    if (this.last) this.last.next = s;
+    else this.first = s;
+    this.last = s;
+  }
+
+  private unlink(s: Socket): void {
+    if (!s.inHash) return;
+    if (s.prev) s.prev.next = s.next;
+    else this.first = s.next;
+    if (s.next) s.next.prev = s.prev;
+    else this.last = s.prev;
+    s.prev = undefined;
+    s.next = undefined;
+    s.inHash = false;
+  }
+
+  private *hashedSockets(): IterableIterator<Socket> {
+    for (let s = this.first; s; s = s.next) yield s;
   }
 
   unhash(s: Sock): void {
@@ -129,7 +155,7 @@ export class SocketTable {
       const p = protoNum(s.proto);
       if (this.established.get(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port) === s) {
         this.established.delete(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port);
-        this.hashed.delete(s);
+        this.unlink(s as Socket);
       }
     }
     if (this.listeners.includes(s)) this.listeners = this.listeners.filter((l) => l !== s);
@@ -165,7 +191,7 @@ export class SocketTable {
   }
 
   portInUse(proto: 'tcp' | 'udp', ip: IPv4, port: number): boolean {
-    for (const s of this.hashed) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
+    for (let s = this.first; s; s = s.next) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
     for (const s of this.listeners) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4 || ip === ANY_IPV4)) return true;
     return false;
   }
@@ -185,7 +211,7 @@ export class SocketTable {
   }
 
   all(): Sock[] {
-    return [...this.listeners, ...this.hashed];
+    return [...this.listeners, ...this.hashedSockets()];
   }
 }
 
@@ -219,6 +245,10 @@ class Socket implements Sock {
   closeAfterSend = false;
   rxDst: RxDst | undefined = undefined;
   dstCache: SkDst | undefined = undefined;
+  /** Neighbours in the table's list of hashed sockets. */
+  prev: Socket | undefined = undefined;
+  next: Socket | undefined = undefined;
+  inHash = false;
   constructor(
     readonly id: number,
     readonly ns: string,
