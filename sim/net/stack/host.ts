@@ -53,7 +53,10 @@ export interface TableStage {
   readonly empty: boolean;
 }
 export type PlanStage = 'conntrack' | 'confirm' | 'nat' | TableStage;
-export type HookPlans = Readonly<Record<Hook, readonly PlanStage[]>>;
+export type HookPlans = Readonly<Record<Hook, readonly PlanStage[]>> & {
+  /** The nat table's stage at each hook (consulted for a connection's first packet only). */
+  readonly nat: Readonly<Record<Hook, TableStage>>;
+};
 
 export type Delegate = (env: NfEnv) => DelegatedVerdict | undefined;
 

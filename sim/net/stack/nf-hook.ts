@@ -66,17 +66,23 @@ const OK_REROUTE: HookOutcome = Object.freeze({ ok: true, reroute: true });
  */
 function buildPlans(nf: NetfilterOps | undefined): HookPlans {
   const plans = {} as Record<Hook, PlanStage[]>;
+  const nat = {} as Record<Hook, TableStage>;
   for (const hook of Object.keys(STAGES) as Hook[]) {
     const out: PlanStage[] = [];
     for (const stage of STAGES[hook]) {
       if (stage === 'conntrack' || stage === 'confirm' || stage === 'nat') { out.push(stage); continue; }
       if (!nf || !nf.has(stage)) continue;
-      const b = nf.builtin?.(stage, hook);
-      out.push(b ? { table: stage, chain: b.chain, chains: b.chains, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 } : { table: stage, chain: undefined, chains: undefined, prepared: undefined, empty: true });
+      out.push(tableStage(nf, stage, hook));
     }
     plans[hook] = out;
+    nat[hook] = tableStage(nf, 'nat', hook);
   }
-  return plans;
+  return { ...plans, nat };
+}
+
+function tableStage(nf: NetfilterOps | undefined, table: Table, hook: Hook): TableStage {
+  const b = nf?.has(table) ? nf.builtin?.(table, hook) : undefined;
+  return b ? { table, chain: b.chain, chains: b.chains, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 } : { table, chain: undefined, chains: undefined, prepared: undefined, empty: true };
 }
 
 const PLANS_WITHOUT_NETFILTER = buildPlans(undefined);
@@ -104,7 +110,8 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
   // the packet untouched and record nothing (with conntrack off no packet here carries an entry).
   if (!h.netfilter && !h.conntrackOn) return OK;
   const rec = w.rec.enabled;
-  const plan = planFor(plansOf(h), hook);
+  const plans = plansOf(h);
+  const plan = planFor(plans, hook);
   let reroute = false;
   for (let i = 0; i < plan.length; i++) {
     const stage = plan[i] as PlanStage;
@@ -121,7 +128,7 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
       continue;
     }
     if (stage === 'nat') {
-      const r = natStage(w, h, hook, skb, io);
+      const r = natStage(w, h, hook, skb, io, plans.nat);
       if (!r.ok) return r;
       if (r.reroute) reroute = true;
       continue;
@@ -322,7 +329,7 @@ function conntrackIn(w: World, h: Host, skb: Skb): HookOutcome | undefined {
   return undefined;
 }
 
-function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutcome {
+function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo, natStages: HookPlans['nat']): HookOutcome {
   const ct = skb.ct;
   if (!ct || skb.notrack || skb.ctState === 'INVALID') return OK;
   const manip = manipOf(hook);
@@ -333,7 +340,7 @@ function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): HookOutc
     if (manip === 'src') ct.natInitSrc = true;
     else ct.natInitDst = true;
     if (h.netfilter?.has('nat')) {
-      const res = runTable(w, h, 'nat', hook, skb, io);
+      const res = w.rec.enabled ? runTable(w, h, 'nat', hook, skb, io) : runStageQuiet(w, h, hook, natStages[hook], skb, io);
       if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `nat ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
       if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `nat ${hook}: REJECT`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
       if (res.kind === 'NAT') nat = res;
