@@ -11,7 +11,7 @@ import type { FibQuery, FibResult } from '../routing/api.js';
 import type { RejectWith } from '../netfilter/api.js';
 import { IPPROTO, TCP, ipv4Packet, packetWith, tcpHeader, type Ipv4Packet } from '../packet.js';
 import type { Host } from './host.js';
-import { newSkb, summarize, type Skb } from './skb.js';
+import { newSkb, scrubSkb, summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
 import { hookIo, runHook, type HookOutcome } from './nf-hook.js';
 import { neighOutput, vxlanRcv, ipipRcv } from './l2.js';
@@ -175,8 +175,8 @@ function postRouting(w: World, h: Host, skb: Skb, out: string, r: Extract<FibRes
 
 // ---------------------------------------------------------------- received
 
-export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: number, looped?: Skb): void {
-  const skb = looped ?? newSkb(pkt, id, 0, false);
+export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: number, looped?: Skb, sent?: Skb): void {
+  const skb = looped ?? (sent !== undefined && sent.id === id ? scrubSkb(sent, pkt) : newSkb(pkt, id, 0, false));
   skb.iif = dev;
   if (!looped) {
     // A packet entering a namespace carries nothing from the previous one (skb_scrub_packet).

@@ -51,7 +51,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
   const mac = neighLookup(h, dev, nexthop);
   if (mac) {
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
-    frameXmit(w, h, iface, ipFrame(iface.mac, mac, skb.pkt), skb.id);
+    frameXmit(w, h, iface, ipFrame(iface.mac, mac, skb), skb.id);
     return;
   }
   let byKey = pending.get(h);
@@ -99,7 +99,7 @@ function neighLearn(w: World, h: Host, dev: string, ip: IPv4, mac: Mac): void {
   if (p.timer) p.timer.cancelled = true;
   const iface = h.ifaces.get(dev);
   if (!iface) return;
-  for (const s of p.skbs) frameXmit(w, h, iface, ipFrame(iface.mac, mac, s.pkt), s.id);
+  for (const s of p.skbs) frameXmit(w, h, iface, ipFrame(iface.mac, mac, s), s.id);
 }
 
 function encapOf(f: EthFrame): { encap?: 'vxlan' | 'ipip' } {
@@ -194,8 +194,21 @@ class Frame extends Due implements EthFrame {
   private iface: Iface | undefined = undefined;
   private id = 0;
   private queued = false;
-  constructor(readonly src: Mac, readonly dst: Mac, readonly ethertype: EthFrame['ethertype'], readonly ip: Ipv4Packet | undefined, readonly arp: ArpPacket | undefined) {
+  /**
+   * The sender's buffer of an IPv4 frame, for its first receiver to take over (the sender is done
+   * with it once the frame is built).
+   */
+  private skb: Skb | undefined;
+  constructor(readonly src: Mac, readonly dst: Mac, readonly ethertype: EthFrame['ethertype'], readonly ip: Ipv4Packet | undefined, readonly arp: ArpPacket | undefined, skb?: Skb) {
     super();
+    this.skb = skb;
+  }
+  /** The sender's buffer, once. */
+  static takeSkb(f: EthFrame): Skb | undefined {
+    if (!(f instanceof Frame)) return undefined;
+    const s = f.skb;
+    f.skb = undefined;
+    return s;
   }
   /** This frame, or a copy of it when it is already on its way to another device. */
   static toSend(f: EthFrame): Frame {
@@ -214,8 +227,8 @@ class Frame extends Due implements EthFrame {
   }
 }
 
-function ipFrame(src: Mac, dst: Mac, pkt: Ipv4Packet): Frame {
-  return new Frame(src, dst, 0x0800, pkt, undefined);
+function ipFrame(src: Mac, dst: Mac, skb: Skb): Frame {
+  return new Frame(src, dst, 0x0800, skb.pkt, undefined, skb);
 }
 
 function arpFrame(src: Mac, dst: Mac, arp: ArpPacket): Frame {
@@ -236,7 +249,7 @@ export function frameRcv(w: World, h: Host, iface: Iface, frame: EthFrame, id: n
   }
   if (frame.dst !== BROADCAST_MAC && frame.dst !== iface.mac) return;
   if (frame.arp) { arpRcv(w, h, iface, frame.arp); return; }
-  if (frame.ip) ipRcv(w, h, iface.name, frame.ip, id);
+  if (frame.ip) ipRcv(w, h, iface.name, frame.ip, id, undefined, Frame.takeSkb(frame));
 }
 
 /** arp_process: answer for any local address (arp_ignore=0) or, with proxy_arp, for a target routed out another device. */

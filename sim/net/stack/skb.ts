@@ -36,6 +36,27 @@ export function newSkb(pkt: Ipv4Packet, id: number, mark: number, local: boolean
   return new SkBuff(pkt, id, mark, local, iif);
 }
 
+/**
+ * The buffer of a packet that crossed a link, taken over by the receiving namespace with nothing
+ * of the sender's state (skb_scrub_packet), as a veth hands its sk_buff to the peer.
+ */
+export function scrubSkb(skb: Skb, pkt: Ipv4Packet): Skb {
+  skb.pkt = pkt;
+  skb.mark = 0;
+  skb.iif = undefined;
+  skb.oif = undefined;
+  skb.ct = undefined;
+  skb.ctDir = undefined;
+  skb.ctState = undefined;
+  skb.notrack = false;
+  skb.sk = undefined;
+  skb.route = undefined;
+  skb.local = false;
+  skb.loopback = false;
+  skb.hops = 0;
+  return skb;
+}
+
 class SkBuff implements Skb {
   iif: string | undefined;
   oif: string | undefined = undefined;
