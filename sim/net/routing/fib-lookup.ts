@@ -21,6 +21,7 @@ import { RT_TABLE } from './api.js';
 import { FIB_PROPS, SCOPE_VALUE } from './constants.js';
 import type { RoutingState } from './state.js';
 import { link, tableRoutes } from './state.js';
+import { TupleMap } from '../tuple-map.js';
 
 export interface FibLookupOptions {
   /** Make the multipath choice a branch point (probability = weight share) instead of hashing. */
@@ -265,21 +266,25 @@ interface CachedFib {
   readonly result: FibResult;
 }
 
-/** Keys are int32 (`| 0`): small integers that Maps hash without boxing them. */
+/**
+ * Answers keyed by (mark, destination, TOS, source) in an open-addressing table (no key objects,
+ * no boxed numbers); the devices (and, with port selectors, protocol and ports) are compared in
+ * the short list of each key.
+ */
 export class FibCache {
   readonly ports: boolean;
-  private readonly byDst = new Map<number, Map<number, CachedFib[]>>();
+  private readonly byKey = new TupleMap<CachedFib[]>();
   private size = 0;
   constructor(ports: boolean) {
     this.ports = ports;
   }
   get(q: FibQuery): FibResult | undefined {
-    const l = this.byDst.get(q.dst | 0)?.get((q.src ?? 0) | 0);
-    if (!l) return undefined;
     const tos = q.tos ?? 0;
+    const l = this.byKey.get(q.mark | 0, q.dst, tos, q.src ?? 0, 0);
+    if (!l) return undefined;
     for (let i = 0; i < l.length; i++) {
       const e = l[i] as CachedFib;
-      if (e.iif !== q.iif || e.oif !== q.oif || e.mark !== q.mark || e.tos !== tos) continue;
+      if (e.iif !== q.iif || e.oif !== q.oif) continue;
       if (this.ports && (e.proto !== (q.proto ?? 0) || e.sport !== (q.sport ?? 0) || e.dport !== (q.dport ?? 0))) continue;
       return e.result;
     }
@@ -287,17 +292,15 @@ export class FibCache {
   }
   set(q: FibQuery, result: FibResult): void {
     if (this.size >= CACHE_LIMIT) {
-      this.byDst.clear();
+      this.byKey.clear();
       this.size = 0;
     }
-    let m = this.byDst.get(q.dst | 0);
-    if (!m) { m = new Map(); this.byDst.set(q.dst | 0, m); }
-    const k = (q.src ?? 0) | 0;
-    let l = m.get(k);
-    if (!l) { l = []; m.set(k, l); }
+    const tos = q.tos ?? 0;
+    let l = this.byKey.get(q.mark | 0, q.dst, tos, q.src ?? 0, 0);
+    if (!l) { l = []; this.byKey.set(q.mark | 0, q.dst, tos, q.src ?? 0, 0, l); }
     // With port selectors every connection is its own key: keep the list of one flow pair short.
     if (l.length >= 64) { this.size -= l.length; l.length = 0; }
-    l.push({ iif: q.iif, oif: q.oif, mark: q.mark, tos: q.tos ?? 0, proto: this.ports ? (q.proto ?? 0) : 0, sport: this.ports ? (q.sport ?? 0) : 0, dport: this.ports ? (q.dport ?? 0) : 0, result });
+    l.push({ iif: q.iif, oif: q.oif, mark: q.mark, tos, proto: this.ports ? (q.proto ?? 0) : 0, sport: this.ports ? (q.sport ?? 0) : 0, dport: this.ports ? (q.dport ?? 0) : 0, result });
     this.size++;
   }
 }

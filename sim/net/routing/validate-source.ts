@@ -17,6 +17,7 @@ import type { FibQuery } from './api.js';
 import { fibLookup } from './fib-lookup.js';
 import type { RoutingState } from './state.js';
 import { addrsOf, isLocalAddress } from './state.js';
+import { TupleMap } from '../tuple-map.js';
 
 export interface ValidateSourceInput {
   readonly src: IPv4;
@@ -88,45 +89,45 @@ export function validateSource(s: RoutingState, q: ValidateSourceInput): Validat
 interface CachedValidation {
   readonly iif: string;
   readonly oif: string | undefined;
-  readonly mark: number;
-  readonly tos: number | undefined;
-  readonly rpFilter: number;
-  readonly flags: number;
   readonly result: ValidateSourceResult;
 }
 
-/** Answers per routing state (an immutable value), keyed by source then destination (as int32: no boxing). */
-const validations = new WeakMap<RoutingState, Map<number, Map<number, CachedValidation[]>>>();
+/**
+ * Answers per routing state (an immutable value), keyed by (mark, source, TOS, destination,
+ * rp_filter and flags) in an open-addressing table; the devices are compared in the key's list.
+ */
+class ValidationCache {
+  readonly byKey = new TupleMap<CachedValidation[]>();
+  size = 0;
+}
+const validations = new WeakMap<RoutingState, ValidationCache>();
 const VALIDATION_LIMIT = 4096;
-const validationSizes = new WeakMap<RoutingState, number>();
 
 /**
  * validateSource, remembered for the routing state it was asked of (the answer depends on nothing
  * else). Positional so that a hit builds no query object.
  */
 export function validateSourceCached(s: RoutingState, src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number | undefined, rpFilter: 0 | 1 | 2, srcValidMark: boolean, acceptLocal: boolean): ValidateSourceResult {
-  let bySrc = validations.get(s);
-  if (!bySrc) { bySrc = new Map(); validations.set(s, bySrc); validationSizes.set(s, 0); }
-  const flags = (srcValidMark ? 1 : 0) | (acceptLocal ? 2 : 0);
-  let byDst = bySrc.get(src | 0);
-  const l = byDst?.get(dst | 0);
+  let c = validations.get(s);
+  if (!c) { c = new ValidationCache(); validations.set(s, c); }
+  const sel = rpFilter | (srcValidMark ? 4 : 0) | (acceptLocal ? 8 : 0);
+  const tosKey = tos === undefined ? 256 : tos;
+  const l = c.byKey.get(mark | 0, src, tosKey, dst, sel);
   if (l) {
     for (let i = 0; i < l.length; i++) {
       const e = l[i] as CachedValidation;
-      if (e.iif === iif && e.oif === oif && e.mark === mark && e.tos === tos && e.rpFilter === rpFilter && e.flags === flags) return e.result;
+      if (e.iif === iif && e.oif === oif) return e.result;
     }
   }
   const q: { -readonly [K in keyof ValidateSourceInput]: ValidateSourceInput[K] } = { src, dst, iif, mark, rpFilter, srcValidMark, acceptLocal };
   if (oif !== undefined) q.oif = oif;
   if (tos !== undefined) q.tos = tos;
   const result = validateSource(s, q);
-  const size = validationSizes.get(s) ?? 0;
-  if (size >= VALIDATION_LIMIT) { bySrc.clear(); validationSizes.set(s, 0); byDst = undefined; }
-  if (!byDst) { byDst = new Map(); bySrc.set(src | 0, byDst); }
-  let list = byDst.get(dst | 0);
-  if (!list) { list = []; byDst.set(dst | 0, list); }
-  list.push({ iif, oif, mark, tos, rpFilter, flags, result });
-  validationSizes.set(s, (validationSizes.get(s) ?? 0) + 1);
+  if (c.size >= VALIDATION_LIMIT) { c.byKey.clear(); c.size = 0; }
+  const list = c.byKey.get(mark | 0, src, tosKey, dst, sel);
+  if (list) list.push({ iif, oif, result });
+  else c.byKey.set(mark | 0, src, tosKey, dst, sel, [{ iif, oif, result }]);
+  c.size++;
   return result;
 }
 
