@@ -10,7 +10,7 @@ import { fibCacheOf, fibLookupIn, type FibCache } from '../net/routing/fib-looku
 import { inetSelectAddr, sourceFor } from '../net/routing/select-addr.js';
 import { addrType } from '../net/routing/addr-type.js';
 import { isLocalAddress, type RoutingState } from '../net/routing/state.js';
-import { validateSourceCached } from '../net/routing/validate-source.js';
+import { validateSourceIn, validationCacheOf, type ValidationCache } from '../net/routing/validate-source.js';
 import { formatRuleLine, describeRoute } from '../parsers/iproute2/format.js';
 import { tableName } from '../parsers/iproute2/names.js';
 
@@ -26,6 +26,8 @@ export function makeRoutingOps(holder: RoutingHolder, ns: { readonly sysctl: NsS
   // The lookup cache of the current routing state, fetched again only when the state changes.
   let cachedState: RoutingState | undefined;
   let cache: FibCache | undefined;
+  let vState: RoutingState | undefined;
+  let vCache: ValidationCache | undefined;
   return {
     lookup: (q) => {
       const st = holder.state;
@@ -40,7 +42,9 @@ export function makeRoutingOps(holder: RoutingHolder, ns: { readonly sysctl: NsS
       const rp = (i ? Math.max(a.rp_filter, i.sysctl.rp_filter) : a.rp_filter) as 0 | 1 | 2;
       const svm = i ? (a.src_valid_mark | i.sysctl.src_valid_mark) === 1 : a.src_valid_mark === 1;
       const al = i ? (a.accept_local | i.sysctl.accept_local) === 1 : a.accept_local === 1;
-      return validateSourceCached(holder.state, src, dst, iif, oif, mark, tos, rp, svm, al);
+      const st = holder.state;
+      if (st !== vState || !vCache) { vState = st; vCache = validationCacheOf(st); }
+      return validateSourceIn(vCache, st, src, dst, iif, oif, mark, tos, rp, svm, al);
     },
     addrType: (ip, dev) => addrType(holder.state, ip, dev),
     generation: () => holder.state,

@@ -96,20 +96,30 @@ interface CachedValidation {
  * Answers per routing state (an immutable value), keyed by (mark, source, TOS, destination,
  * rp_filter and flags) in an open-addressing table; the devices are compared in the key's list.
  */
-class ValidationCache {
+export class ValidationCache {
   readonly byKey = new TupleMap<CachedValidation[]>();
   size = 0;
 }
 const validations = new WeakMap<RoutingState, ValidationCache>();
 const VALIDATION_LIMIT = 4096;
 
+/** The validation cache of a routing state (one per state value). */
+export function validationCacheOf(s: RoutingState): ValidationCache {
+  let c = validations.get(s);
+  if (!c) { c = new ValidationCache(); validations.set(s, c); }
+  return c;
+}
+
 /**
  * validateSource, remembered for the routing state it was asked of (the answer depends on nothing
  * else). Positional so that a hit builds no query object.
  */
 export function validateSourceCached(s: RoutingState, src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number | undefined, rpFilter: 0 | 1 | 2, srcValidMark: boolean, acceptLocal: boolean): ValidateSourceResult {
-  let c = validations.get(s);
-  if (!c) { c = new ValidationCache(); validations.set(s, c); }
+  return validateSourceIn(validationCacheOf(s), s, src, dst, iif, oif, mark, tos, rpFilter, srcValidMark, acceptLocal);
+}
+
+/** validateSourceCached with the state's cache already in hand (validationCacheOf). */
+export function validateSourceIn(c: ValidationCache, s: RoutingState, src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number | undefined, rpFilter: 0 | 1 | 2, srcValidMark: boolean, acceptLocal: boolean): ValidateSourceResult {
   const sel = rpFilter | (srcValidMark ? 4 : 0) | (acceptLocal ? 8 : 0);
   const tosKey = tos === undefined ? 256 : tos;
   const l = c.byKey.get(mark | 0, src, tosKey, dst, sel);

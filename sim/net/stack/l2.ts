@@ -166,10 +166,9 @@ interface Port {
 }
 
 /** Members resolved once per segment (and again when a member is added). */
-const resolvedPorts = new WeakMap<Segment, { readonly n: number; readonly ports: readonly Port[] }>();
 function portsOf(w: World, seg: Segment): readonly Port[] {
-  const c = resolvedPorts.get(seg);
-  if (c && c.n === seg.members.length) return c.ports;
+  const c = seg.resolved;
+  if (c && c.n === seg.members.length) return c.ports as readonly Port[];
   const ports: Port[] = [];
   let complete = true;
   for (const m of seg.members) {
@@ -179,7 +178,7 @@ function portsOf(w: World, seg: Segment): readonly Port[] {
     else complete = false;
   }
   // A member whose device is still being created is resolved again next time.
-  if (complete) resolvedPorts.set(seg, { n: seg.members.length, ports });
+  if (complete) seg.resolved = { n: seg.members.length, ports };
   return ports;
 }
 

@@ -19,6 +19,8 @@ export interface Segment {
   readonly members: SegmentMember[];
   /** The switch's forwarding database: source MAC -> the member it was seen on. */
   readonly fdb: Map<string, SegmentMember>;
+  /** The members with their namespace and device resolved, for the walker (see l2.ts portsOf). */
+  resolved: { readonly n: number; readonly ports: readonly unknown[] } | undefined;
 }
 
 export interface WorldOptions {
@@ -70,7 +72,7 @@ export class World {
   segment(name: string, latencyUs?: number): Segment {
     let s = this.segments.get(name);
     if (!s) {
-      s = { name, latencyUs: latencyUs ?? this.linkLatencyUs, members: [], fdb: new Map() };
+      s = { name, latencyUs: latencyUs ?? this.linkLatencyUs, members: [], fdb: new Map(), resolved: undefined };
       this.segments.set(name, s);
     }
     return s;
