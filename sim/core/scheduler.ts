@@ -53,8 +53,8 @@ const FAR_US = 100_000;
 export class Scheduler {
   // Two binary heaps: frames in flight and other near actions, and far timers. Most pushes and
   // pops touch only the small near heap; the next action is the earlier of the two tops.
-  private near: Entry[] = [];
-  private far: Entry[] = [];
+  private readonly near = new Heap();
+  private readonly far = new Heap();
   private order = 0;
   now = 0; // µs
 
@@ -83,18 +83,18 @@ export class Scheduler {
   }
 
   get pending(): number {
-    return this.near.length + this.far.length;
+    return this.near.n + this.far.n;
   }
 
   /** Runs until the queue is empty or the clock would pass `until`; returns the number of actions run. */
   run(until = Number.POSITIVE_INFINITY, maxSteps = 1_000_000): number {
     let steps = 0;
     for (;;) {
-      const n = this.near[0];
-      const f = this.far[0];
+      const n = this.near.top();
+      const f = this.far.top();
       const top = n === undefined ? f : f === undefined || less(n, f) ? n : f;
       if (top === undefined || top.at > until) break;
-      heapPop(top === n ? this.near : this.far);
+      (top === n ? this.near : this.far).pop();
       if (top.cancelled) continue;
       this.now = top.at;
       top.run();
@@ -105,39 +105,55 @@ export class Scheduler {
   }
 
   private push(item: Entry): void {
-    heapPush(item.at - this.now > FAR_US ? this.far : this.near, item);
+    (item.at - this.now > FAR_US ? this.far : this.near).push(item);
   }
 }
 
-function heapPush(h: Entry[], item: Entry): void {
-  h.push(item);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    const parent = h[p] as Entry;
-    if (!less(item, parent)) break;
-    h[i] = parent;
-    i = p;
-  }
-  h[i] = item;
-}
+/**
+ * A binary heap with its own count: its array never shrinks, so a queue that empties and fills
+ * again (as the frames of each request do) does not reallocate its storage every time.
+ */
+class Heap {
+  private readonly items: (Entry | undefined)[] = [];
+  n = 0;
 
-function heapPop(h: Entry[]): void {
-  const last = h.pop() as Entry;
-  const n = h.length;
-  if (n === 0) return;
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= n) break;
-    const r = l + 1;
-    let m = l;
-    if (r < n && less(h[r] as Entry, h[l] as Entry)) m = r;
-    if (!less(h[m] as Entry, last)) break;
-    h[i] = h[m] as Entry;
-    i = m;
+  top(): Entry | undefined {
+    return this.n > 0 ? this.items[0] : undefined;
   }
-  h[i] = last;
+
+  push(item: Entry): void {
+    const h = this.items;
+    let i = this.n++;
+    if (i === h.length) h.push(item);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = h[p] as Entry;
+      if (!less(item, parent)) break;
+      h[i] = parent;
+      i = p;
+    }
+    h[i] = item;
+  }
+
+  pop(): void {
+    const h = this.items;
+    const n = --this.n;
+    const last = h[n] as Entry;
+    h[n] = undefined;
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let m = l;
+      if (r < n && less(h[r] as Entry, h[l] as Entry)) m = r;
+      if (!less(h[m] as Entry, last)) break;
+      h[i] = h[m] as Entry;
+      i = m;
+    }
+    h[i] = last;
+  }
 }
 
 function less(a: Entry, b: Entry): boolean {
