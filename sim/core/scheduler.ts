@@ -38,11 +38,11 @@ export interface Firable {
  * more. The scheduler sets `at` and `order` when it queues it; it is queued at most once at a
  * time (it may queue itself again when it runs).
  */
-export abstract class Due implements Timer {
-  at = 0;
-  order = 0;
-  cancelled = false;
-  abstract run(): void;
+export interface Due extends Timer {
+  at: number;
+  order: number;
+  cancelled: boolean;
+  run(): void;
 }
 
 type Entry = Item | Due;

@@ -11,7 +11,7 @@ import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { Segment, SegmentMember, World } from './world.js';
 import { ipRcv, ipLocalOut, sendIcmpError } from './ip.js';
-import { Due, type Timer } from '../../core/scheduler.js';
+import type { Due, Timer } from '../../core/scheduler.js';
 import { bridgeRcv, bridgeXmit } from './bridge.js';
 
 const ARP_RETRIES = 3; // mcast_solicit
@@ -122,7 +122,7 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     const peerHost = w.hosts.get(iface.peer.ns);
     const peerIf = peerHost?.ifaces.get(iface.peer.iface);
     if (!peerHost || !peerIf) return;
-    const lat = Math.max(1, Math.round(w.linkLatencyUs / 5));
+    const lat = w.vethLatencyUs;
     if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat, ...encapOf(frame) });
     deliverLater(w, lat, peerHost, peerIf, frame, id);
     return;
@@ -187,7 +187,10 @@ function portsOf(w: World, seg: Segment): readonly Port[] {
  * is delivered to queues the frame itself (it reaches `iface` of `h` when the link's latency has
  * passed); any further receiver (a flood, a bridge forwarding it) gets a copy.
  */
-class Frame extends Due implements EthFrame {
+class Frame implements Due, EthFrame {
+  at = 0;
+  order = 0;
+  cancelled = false;
   private w: World | undefined = undefined;
   private h: Host | undefined = undefined;
   private iface: Iface | undefined = undefined;
@@ -199,7 +202,6 @@ class Frame extends Due implements EthFrame {
    */
   private skb: Skb | undefined;
   constructor(readonly src: Mac, readonly dst: Mac, readonly ethertype: EthFrame['ethertype'], readonly ip: Ipv4Packet | undefined, readonly arp: ArpPacket | undefined, skb?: Skb) {
-    super();
     this.skb = skb;
   }
   /** The sender's buffer, once. */

@@ -467,6 +467,8 @@ class CtView implements NfConntrack {
   reply!: NfConntrack['reply'];
   private ct!: CtEntry;
   private now = 0;
+  /** The entry's status bits, refilled with the view (matches read it at once and keep nothing). */
+  readonly status = { expected: false, seenReply: false, assured: false, confirmed: false, srcNat: false, dstNat: false };
   fill(ct: CtEntry, skb: Skb, now: number): this {
     this.ct = ct;
     this.now = now;
@@ -474,11 +476,13 @@ class CtView implements NfConntrack {
     this.direction = skb.ctDir ?? 'ORIGINAL';
     this.orig = ct.orig;
     this.reply = ct.reply;
+    const st = this.status;
+    st.seenReply = ct.seenReply;
+    st.assured = ct.assured;
+    st.confirmed = ct.confirmed;
+    st.srcNat = ct.srcNat;
+    st.dstNat = ct.dstNat;
     return this;
-  }
-  get status(): NfConntrack['status'] {
-    const ct = this.ct;
-    return { expected: false, seenReply: ct.seenReply, assured: ct.assured, confirmed: ct.confirmed, srcNat: ct.srcNat, dstNat: ct.dstNat };
   }
   get mark(): number { return this.ct.mark; }
   set mark(v: number) { this.ct.mark = v >>> 0; }
@@ -577,5 +581,11 @@ function socketLookup(h: Host, skb: Skb, nowildcard: boolean, explain: boolean):
   const est = h.sockets.lookupEstablished4(proto, p.src, l.sport, dstIp, dport);
   const sk = est ?? h.sockets.lookupListener(proto, { ip: dstIp, port: dport }, skb.iif, { includeWildcard: nowildcard });
   if (!sk) return NO_SOCKET;
-  return explain ? { found: true, transparent: sk.transparent, mark: sk.mark, description: sk.describe() } : { found: true, transparent: sk.transparent, mark: sk.mark };
+  if (explain) return { found: true, transparent: sk.transparent, mark: sk.mark, description: sk.describe() };
+  // Quiet: one answer object for every lookup (the socket match reads it at once and keeps nothing).
+  FOUND.transparent = sk.transparent;
+  FOUND.mark = sk.mark;
+  return FOUND;
 }
+
+const FOUND: { found: true; transparent: boolean; mark: number } = { found: true, transparent: false, mark: 0 };

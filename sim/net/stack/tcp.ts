@@ -10,7 +10,7 @@ import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
 import { ipLocalOut, sendReset, endPacket } from './ip.js';
-import { Due } from '../../core/scheduler.js';
+import type { Due } from '../../core/scheduler.js';
 
 const INITIAL_RTO_US = 1_000_000; // TCP_TIMEOUT_INIT
 const DELACK_US = 40_000; // TCP_DELACK_MIN: the first delayed-ACK timeout
@@ -362,14 +362,15 @@ const TIMEWAIT_US = 60_000_000; // TCP_TIMEWAIT_LEN
  * The TIME_WAIT sockets of a host in the order they entered it. Each lasts the same 60 s, so they
  * end in that order: one scheduler entry, for the oldest, serves them all.
  */
-class TimeWaitQueue extends Due {
+class TimeWaitQueue implements Due {
+  at = 0;
+  order = 0;
+  cancelled = false;
   private readonly socks: (Sock | undefined)[] = [];
   private readonly ends: number[] = [];
   private head = 0;
   private armed = false;
-  constructor(private readonly w: World, private readonly h: Host) {
-    super();
-  }
+  constructor(private readonly w: World, private readonly h: Host) {}
   add(sk: Sock): void {
     this.socks.push(sk);
     this.ends.push(this.w.now + TIMEWAIT_US);

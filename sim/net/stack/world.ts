@@ -39,6 +39,8 @@ export class World {
   readonly chooser: Chooser;
   readonly rec: Recorder;
   readonly linkLatencyUs: number;
+  /** A veth pair's one-way latency: a fifth of a link's, at least 1 µs. */
+  readonly vethLatencyUs: number;
   private packetIds = 0;
   /** Application hooks: called when a host's stack delivers UDP to a socket-less port etc. */
   readonly notes: string[] = [];
@@ -48,6 +50,7 @@ export class World {
     this.chooser = o.chooser;
     this.rec = o.recorder;
     this.linkLatencyUs = o.linkLatencyUs ?? 50;
+    this.vethLatencyUs = Math.max(1, Math.round(this.linkLatencyUs / 5));
   }
 
   get now(): number {
