@@ -10,7 +10,7 @@ import type { PacketSummary } from '../../trace/events.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { Segment, SegmentMember, World } from './world.js';
-import { ipRcv, ipLocalOut, sendIcmpError } from './ip.js';
+import { ipRcv, ipLocalOut, loopBack, sendIcmpError } from './ip.js';
 import type { Due, Timer } from '../../core/scheduler.js';
 import { bridgeRcv, bridgeXmit } from './bridge.js';
 
@@ -37,7 +37,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
   }
   switch (iface.kind) {
     case 'loopback':
-      w.sched.after(1, () => ipRcv(w, h, 'lo', skb.pkt, skb.id, skb));
+      loopBack(w, h, skb);
       return;
     case 'vxlan':
       vxlanXmit(w, h, iface, nexthop, skb);
@@ -115,7 +115,7 @@ function frameSummary(f: EthFrame, id: number): PacketSummary {
 /** Puts a frame on a device's wire: the peer of a veth, or every other port of a segment. */
 export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: number): void {
   if (iface.kind === 'bridge') {
-    bridgeXmit(h, iface, frame, (p, f) => frameXmit(w, h, p, f, id));
+    bridgeOut(w, h, iface, frame, id);
     return;
   }
   if (iface.kind === 'veth' && iface.peer) {
@@ -240,12 +240,22 @@ function deliverLater(w: World, latencyUs: number, h: Host, iface: Iface, frame:
   Frame.toSend(frame).deliver(w, latencyUs, h, iface, id);
 }
 
+// The bridge's callbacks live in their own functions: frameXmit and frameRcv capture nothing (a
+// function with a closure allocates its context on every call, taken or not).
+function bridgeOut(w: World, h: Host, br: Iface, frame: EthFrame, id: number): void {
+  bridgeXmit(h, br, frame, (p, f) => frameXmit(w, h, p, f, id));
+}
+
+function bridgeIn(w: World, h: Host, port: Iface, frame: EthFrame, id: number): void {
+  bridgeRcv(w, h, port, frame, id, (br, f) => frameRcv(w, h, br, f, id), (p, f) => frameXmit(w, h, p, f, id));
+}
+
 /** netif_receive_skb for one device: ARP, or IPv4 up to ip_rcv. */
 export function frameRcv(w: World, h: Host, iface: Iface, frame: EthFrame, id: number): void {
   if (!iface.up) return;
   if (iface.master !== undefined) {
     // A bridge port: the bridge takes every frame (promiscuous), forwards it or hands it up.
-    bridgeRcv(w, h, iface, frame, id, (br, f) => frameRcv(w, h, br, f, id), (p, f) => frameXmit(w, h, p, f, id));
+    bridgeIn(w, h, iface, frame, id);
     return;
   }
   if (frame.dst !== BROADCAST_MAC && frame.dst !== iface.mac) return;

@@ -38,12 +38,15 @@ function segment(sk: Sock, flags: number, payload: { text?: string; bytes: numbe
   );
 }
 
-/** Sends a segment; `why` (for the trace) is only worked out when the trace is recorded. */
-function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string | (() => string)): void {
+/**
+ * Sends a segment. `why` is for the trace: callers with a reason to format pass it only when the
+ * trace is recorded (`w.rec.enabled ? ... : ''`), so a quiet run builds no text and no closure.
+ */
+function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string): void {
   // tcp_event_ack_sent: whatever we send acknowledges what we received; no delayed ACK is left.
   if (sk.delack) { sk.delack.cancelled = true; sk.delack = undefined; }
   (pkt as { id: number }).id = h.ipId++;
-  ipLocalOut(w, h, pkt, { by: sk.owner, why: w.rec.enabled ? (typeof why === 'string' ? why : why()) : '', sk });
+  ipLocalOut(w, h, pkt, { by: sk.owner, why, sk });
 }
 
 /**
@@ -97,7 +100,7 @@ export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, e
 
 function sendSyn(w: World, h: Host, sk: Sock): void {
   const k = sk.retrans;
-  xmit(w, h, sk, segment(sk, TCP.SYN, { bytes: 0 }, sk.iss), () => (k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`));
+  xmit(w, h, sk, segment(sk, TCP.SYN, { bytes: 0 }, sk.iss), w.rec.enabled ? (k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`) : '');
   sk.timer = w.sched.after(synTimeoutUs(h, k), () => {
     if (sk.state !== 'SYN_SENT') return;
     if (sk.retrans >= h.sysctl.tcp_syn_retries) {
@@ -111,7 +114,7 @@ function sendSyn(w: World, h: Host, sk: Sock): void {
 
 function sendSynAck(w: World, h: Host, child: Sock): void {
   const k = child.retrans;
-  xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, { bytes: 0 }, child.iss), () => (k === 0 ? 'SYN-ACK' : `SYN-ACK retransmission #${k}`));
+  xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, { bytes: 0 }, child.iss), k === 0 ? 'SYN-ACK' : w.rec.enabled ? `SYN-ACK retransmission #${k}` : '');
   child.timer = w.sched.after(INITIAL_RTO_US * 2 ** k, () => {
     if (child.state !== 'SYN_RECV') return;
     if (child.retrans >= h.sysctl.tcp_synack_retries) {
@@ -140,7 +143,7 @@ export function tcpSend(w: World, h: Host, sk: Sock, text: string, bytes = text.
   let first = true;
   while (left > 0) {
     const n = Math.min(left, MSS);
-    xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), () => `${sk.owner} sends ${n} bytes`);
+    xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), w.rec.enabled ? `${sk.owner} sends ${n} bytes` : '');
     sk.sndNxt = (sk.sndNxt + n) >>> 0;
     left -= n;
     first = false;
@@ -154,13 +157,13 @@ export function tcpClose(w: World, h: Host, sk: Sock): void {
     case 'ESTABLISHED':
     case 'SYN_RECV':
       sk.state = 'FIN_WAIT1';
-      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), () => `${sk.owner} closes: FIN`);
+      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), w.rec.enabled ? `${sk.owner} closes: FIN` : '');
       sk.sndNxt = (sk.sndNxt + 1) >>> 0;
       sk.finSent = true;
       return;
     case 'CLOSE_WAIT':
       sk.state = 'LAST_ACK';
-      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), () => `${sk.owner} closes: FIN`);
+      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), w.rec.enabled ? `${sk.owner} closes: FIN` : '');
       sk.sndNxt = (sk.sndNxt + 1) >>> 0;
       sk.finSent = true;
       return;
