@@ -158,7 +158,7 @@ export class SocketTable {
         this.unlink(s as Socket);
       }
     }
-    if (this.listeners.includes(s)) this.listeners = this.listeners.filter((l) => l !== s);
+    if (this.listeners.includes(s)) this.listeners = without(this.listeners, s);
   }
 
   /** __inet_lookup_established: exact match of the packet's tuple (packet src = socket remote). */
@@ -213,6 +213,11 @@ export class SocketTable {
   all(): Sock[] {
     return [...this.listeners, ...this.hashedSockets()];
   }
+}
+
+/** `list` without `s` (apart from unhash, which would otherwise allocate the filter's context on every call). */
+function without(list: readonly Sock[], s: Sock): Sock[] {
+  return list.filter((l) => l !== s);
 }
 
 function proto(s: Sock): 'tcp' | 'udp' {

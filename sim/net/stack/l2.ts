@@ -54,6 +54,15 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
     frameXmit(w, h, iface, ipFrame(iface.mac, mac, skb), skb.id);
     return;
   }
+  resolve(w, h, iface, nexthop, skb);
+}
+
+/**
+ * No neighbour entry: queue the packet and send ARP requests (INCOMPLETE), up to mcast_solicit.
+ * Apart from neighOutput, whose every call would otherwise allocate the retry closure's context.
+ */
+function resolve(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void {
+  const dev = iface.name;
   let byKey = pending.get(h);
   if (!byKey) { byKey = new Map(); pending.set(h, byKey); }
   const key = `${dev}|${nexthop}`;
