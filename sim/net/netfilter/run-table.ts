@@ -80,6 +80,8 @@ class PreparedRule {
   readonly unsupported: string | undefined;
   /** The chain of `-j`/`-g CHAIN` (undefined when the table has no such chain). */
   jump: PreparedChain | undefined = undefined;
+  /** The result this rule last decided when nothing is recorded (read at once by the caller). */
+  quiet: TableResult | undefined = undefined;
   constructor(readonly rule: NfRule) {
     const spec = rule.spec;
     this.srcTest = spec.src ? (spec.src.invert ? 1 : 0) : -1;
@@ -286,7 +288,10 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
       case 'continue':
         break;
       case 'verdict':
-        return { verdict: outcome.verdict, decidedBy: steps ? describeRule(rule) : rule, steps: steps ?? NO_STEPS };
+        if (steps) return { verdict: outcome.verdict, decidedBy: describeRule(rule), steps };
+        // Quiet: the rule keeps its last result (a terminating target's verdict is usually the same object).
+        if (r.quiet === undefined || r.quiet.verdict !== outcome.verdict) r.quiet = { verdict: outcome.verdict, decidedBy: rule, steps: NO_STEPS };
+        return r.quiet;
       case 'return': {
         if (sp === 0) return applyPolicy(base, table, env, steps);
         sp--;
