@@ -75,7 +75,10 @@ class PreparedRule {
   readonly proto: number;
   /** -1: no test; 0: only fragments (`-f`); 1: only first fragments and whole packets (`! -f`). */
   readonly fragTest: number;
+  /** The matches to evaluate, in order: `-m comment` (which always matches) left out. */
   readonly matches: readonly MatchSpec[];
+  /** Each evaluated match's position in the rule's spec (the statistic match keys its state by it). */
+  readonly matchIndex: readonly number[];
   readonly target: TargetSpec | undefined;
   readonly unsupported: string | undefined;
   /** The chain of `-j`/`-g CHAIN` (undefined when the table has no such chain). */
@@ -95,7 +98,15 @@ class PreparedRule {
     this.protoTest = spec.proto && spec.proto.num !== 0 ? (spec.proto.invert ? 1 : 0) : -1;
     this.proto = spec.proto ? spec.proto.num : 0;
     this.fragTest = spec.fragment ? (spec.fragment.invert ? 1 : 0) : -1;
-    this.matches = spec.matches;
+    const matches: MatchSpec[] = [];
+    const matchIndex: number[] = [];
+    spec.matches.forEach((m, i) => {
+      if (m.kind === 'comment') return;
+      matches.push(m);
+      matchIndex.push(i);
+    });
+    this.matches = matches;
+    this.matchIndex = matchIndex;
     this.target = spec.target;
     this.unsupported = rule.unsupported;
   }
@@ -239,7 +250,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
     for (let i = 0; i < matches.length; i++) {
       const m = matches[i];
       if (!m) continue;
-      ctx.index = i;
+      ctx.index = r.matchIndex[i] as number;
       const res = evalMatch(m, ctx as MatchCtx);
       if (res.unsupported !== undefined) {
         steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: res.unsupported });
