@@ -198,7 +198,7 @@ export function addInterface(world: World, s: HostSetup, spec: IfaceSpec, diagno
     const fdb = new Map<string, IPv4>();
     for (const peer of vx.peers) {
       const pmac = macFor(`vtep/${formatIPv4(peer.vtep)}/${vx.vni}`);
-      neigh.set(peer.nexthop, pmac);
+      neigh.set(peer.nexthop | 0, pmac);
       fdb.set(pmac, peer.vtep);
     }
     host.staticNeigh.set(spec.name, neigh);

@@ -95,9 +95,9 @@ export interface Host {
   conntrackOn: boolean;
   readonly conntrack: ConntrackTable;
   readonly sockets: SocketTable;
-  /** Neighbour cache per device: IPv4 -> MAC. */
+  /** Neighbour cache per device: IPv4 (as int32, `ip | 0`: no boxed keys) -> MAC. */
   readonly neigh: Map<string, Map<number, Mac>>;
-  /** Static neighbours (Calico's VXLAN peers), never resolved with ARP. */
+  /** Static neighbours (Calico's VXLAN peers), never resolved with ARP; keyed like `neigh`. */
   readonly staticNeigh: Map<string, Map<number, Mac>>;
   /** VXLAN forwarding database per device: inner MAC -> underlay (VTEP) address. */
   readonly fdb: Map<string, Map<string, IPv4>>;

@@ -91,15 +91,15 @@ function resolve(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void
 
 /** The neighbour entry for `ip` on `dev`: a permanent (configured) one first, then a learnt one. */
 function neighLookup(h: Host, dev: string, ip: IPv4): Mac | undefined {
-  const permanent = h.staticNeigh.size > 0 ? h.staticNeigh.get(dev)?.get(ip) : undefined;
-  return permanent ?? h.neigh.get(dev)?.get(ip);
+  const permanent = h.staticNeigh.size > 0 ? h.staticNeigh.get(dev)?.get(ip | 0) : undefined;
+  return permanent ?? h.neigh.get(dev)?.get(ip | 0);
 }
 
 /** Neighbour entry learnt: flush what waited for it. */
 function neighLearn(w: World, h: Host, dev: string, ip: IPv4, mac: Mac): void {
   let m = h.neigh.get(dev);
   if (!m) { m = new Map(); h.neigh.set(dev, m); }
-  m.set(ip, mac);
+  m.set(ip | 0, mac);
   const byKey = pending.get(h);
   const key = `${dev}|${ip}`;
   const p = byKey?.get(key);
