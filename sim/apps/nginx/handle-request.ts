@@ -173,6 +173,24 @@ function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: stri
   return new Served(200, req.method === 'HEAD' ? 0 : size, NO_ERRORS, ex ? [...why, `served ${path} (${size} bytes)`] : NO_WHY, loc, st);
 }
 
+/**
+ * A quiet GET: a file found (200) depends only on the files, the server block and the URI, so it
+ * is remembered per (files, server, URI); other answers (errors, redirects, pages whose size
+ * depends on the user agent) are worked out every time.
+ */
+const served200 = new WeakMap<NginxEnv, WeakMap<ServerBlock, Map<string, Served>>>();
+function servedGet(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: string, ua: string | undefined): Served {
+  let byServer = served200.get(env);
+  if (!byServer) { byServer = new WeakMap(); served200.set(env, byServer); }
+  let byUri = byServer.get(s);
+  if (!byUri) { byUri = new Map(); byServer.set(s, byUri); }
+  const hit = byUri.get(uri);
+  if (hit) return hit;
+  const o = serveStatic(env, req, s, uri, ua, false);
+  if (o.status === 200 && o.errors.length === 0 && byUri.size < 256) byUri.set(uri, o);
+  return o;
+}
+
 /** error_log's level filter: a line is written at the configured level or above. */
 function levelOk(model: NginxModel, lv: NginxLevel): boolean {
   return NGINX_LEVELS.indexOf(lv) >= NGINX_LEVELS.indexOf(model.errorLogLevel);
@@ -307,7 +325,7 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   const real = realClientAddr(server.settings.realIp, req.clientAddr, req.proxyProtocolAddr, req.headers);
   const q = req.path.indexOf('?');
   const uri = q < 0 ? req.path : req.path.slice(0, q);
-  const o = serveStatic(env, req, server, uri, ua, ex);
+  const o = ex || req.method !== 'GET' ? serveStatic(env, req, server, uri, ua, ex) : servedGet(env, req, server, uri, ua);
   const errorLogLines = errorLines(model, env, req, o.errors, conn, { client: real.addr, server: server.names[0] ?? '', request: requestLine, host });
   const lines = accessLines(model, o.settings, new LogVars(req, env, port, host, server, o.status, o.body, real.addr, requestLine, true));
   const r: { -readonly [K in keyof NginxResponse]: NginxResponse[K] } = {
