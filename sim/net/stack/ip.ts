@@ -13,7 +13,7 @@ import { IPPROTO, TCP, ipv4Packet, packetWith, tcpHeader, type Ipv4Packet } from
 import type { Host } from './host.js';
 import { newSkb, scrubSkb, summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
-import { hookIo, runHook, type HookOutcome } from './nf-hook.js';
+import { HOOK_OK, hookIo, hooksRun, runHook, type HookOutcome } from './nf-hook.js';
 import { neighOutput, vxlanRcv, ipipRcv } from './l2.js';
 import { tcpRcv, tcpIcmpError } from './tcp.js';
 import { isIcmpError } from '../conntrack/tuple.js';
@@ -96,7 +96,7 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
   if (skb.pkt.src === 0) { end(w, h, skb, 'NO_ROUTE', 'no source address for the output route'); return; }
   skb.route = r;
   let out = r.type === 'local' ? 'lo' : (r.nexthop?.dev ?? 'lo');
-  const hk = runHook(w, h, 'OUTPUT', skb, hookIo(undefined, out));
+  const hk = hooksRun(h) ? runHook(w, h, 'OUTPUT', skb, hookIo(undefined, out)) : HOOK_OK;
   if (!hk.ok) { hookFailed(w, h, skb, hk); localError(w, h, skb, hk); return; }
   if (hk.reroute) {
     r = outputLookup(h, skb, oif);
@@ -162,7 +162,7 @@ function localError(w: World, h: Host, skb: Skb, r: Extract<HookOutcome, { ok: f
 
 function postRouting(w: World, h: Host, skb: Skb, out: string, r: Extract<FibResult, { ok: true }>): void {
   const nexthop = r.type === 'local' ? skb.pkt.dst : r.gateway;
-  const hk = runHook(w, h, 'POSTROUTING', skb, hookIo(undefined, out, nexthop));
+  const hk = hooksRun(h) ? runHook(w, h, 'POSTROUTING', skb, hookIo(undefined, out, nexthop)) : HOOK_OK;
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   if (r.type === 'local') {
     // Looped back: re-enters ip_rcv on lo with its route already attached.
@@ -190,7 +190,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     // A packet entering a namespace carries nothing from the previous one (skb_scrub_packet).
     skb.mark = 0;
   }
-  const hk = runHook(w, h, 'PREROUTING', skb, hookIo(dev, undefined));
+  const hk = hooksRun(h) ? runHook(w, h, 'PREROUTING', skb, hookIo(dev, undefined)) : HOOK_OK;
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   // ip_rcv_finish: early demux attaches an established (or connecting) socket before routing.
   if (!skb.loopback && h.sysctl.tcp_early_demux && skb.pkt.l4.kind === 'tcp' && !skb.sk) {
@@ -294,16 +294,16 @@ function forward(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: true }
   if (++skb.hops > 64) { end(w, h, skb, 'LOOP', 'forwarded more than 64 times'); return; }
   skb.pkt = packetWith(skb.pkt, skb.pkt.src, skb.pkt.dst, skb.pkt.ttl - 1, skb.pkt.l4);
   const out = r.nexthop?.dev ?? 'lo';
-  const hk = runHook(w, h, 'FORWARD', skb, hookIo(skb.iif ?? '', out));
+  const hk = hooksRun(h) ? runHook(w, h, 'FORWARD', skb, hookIo(skb.iif ?? '', out)) : HOOK_OK;
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   const nh = r.gateway;
-  const pk = runHook(w, h, 'POSTROUTING', skb, hookIo(skb.iif ?? '', out, nh));
+  const pk = hooksRun(h) ? runHook(w, h, 'POSTROUTING', skb, hookIo(skb.iif ?? '', out, nh)) : HOOK_OK;
   if (!pk.ok) { hookFailed(w, h, skb, pk); return; }
   neighOutput(w, h, out, nh, skb);
 }
 
 function localDeliver(w: World, h: Host, skb: Skb): void {
-  const hk = runHook(w, h, 'INPUT', skb, hookIo(skb.iif ?? 'lo', undefined));
+  const hk = hooksRun(h) ? runHook(w, h, 'INPUT', skb, hookIo(skb.iif ?? 'lo', undefined)) : HOOK_OK;
   if (!hk.ok) { hookFailed(w, h, skb, hk); return; }
   const p = skb.pkt;
   switch (p.l4.kind) {

@@ -56,6 +56,17 @@ export function hookIo(inDev: string | undefined, out: string | undefined, nexth
 }
 
 const OK: HookOutcome = Object.freeze({ ok: true, reroute: false });
+/** What every hook of a namespace without netfilter answers (see hooksRun). */
+export const HOOK_OK = OK;
+
+/**
+ * Whether a hook can do anything on `h`: a namespace with no table and no conntrack (a pod, a
+ * plain client) passes every packet untouched and records nothing, so callers skip the call
+ * (and building its devices) altogether and take HOOK_OK.
+ */
+export function hooksRun(h: Host): boolean {
+  return h.netfilter !== undefined || h.conntrackOn;
+}
 const OK_REROUTE: HookOutcome = Object.freeze({ ok: true, reroute: true });
 
 /**
