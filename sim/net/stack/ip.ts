@@ -22,7 +22,7 @@ import type { Sock } from '../sockets/socket.js';
 export interface LocalOutOptions {
   readonly by: string;
   readonly why: string;
-  readonly sk?: Sock;
+  readonly sk?: Sock | undefined;
   readonly mark?: number;
   readonly oif?: string;
   /** Keep this trace id (tunnel outer packets carry their inner packet's id). */
@@ -79,6 +79,7 @@ function reject(w: World, h: Host, skb: Skb, how: RejectWith): void {
 
 // ---------------------------------------------------------------- locally generated
 
+/** ip_local_out. `o` is read before any hook runs, never after: a caller may pass a shared object. */
 export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOptions): void {
   const skb = newSkb(pkt, o.id ?? w.newPacketId(), o.mark ?? o.sk?.mark ?? 0, true);
   if (o.sk) skb.sk = o.sk;

@@ -4,7 +4,7 @@
 // RST for segments no socket wants, and errors from RST and ICMP that end a connect attempt.
 
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
-import { IPPROTO, TCP, ipv4Packet, tcpHeader, type Ipv4Packet } from '../packet.js';
+import { IPPROTO, TCP, ipv4Packet, tcpHeader, type Ipv4Packet, type Payload } from '../packet.js';
 import type { Endpoint, Sock, SocketError, SocketEvents } from '../sockets/socket.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
@@ -27,6 +27,8 @@ function iss(w: World): number {
 }
 
 const NO_PAYLOAD = Object.freeze({ bytes: 0 });
+/** The payload of every segment without data (packets are values: one object serves them all). */
+const EMPTY: Payload = Object.freeze({ length: 0 });
 const NO_EVENTS: SocketEvents = Object.freeze({});
 
 function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = NO_PAYLOAD, seq?: number): Ipv4Packet {
@@ -34,7 +36,7 @@ function segment(sk: Sock, flags: number, payload: { text?: string; bytes: numbe
   return ipv4Packet(
     sk.local.ip, remote.ip, IPPROTO.TCP, 64, 0, 0,
     tcpHeader(sk.local.port, remote.port, (seq ?? sk.sndNxt) >>> 0, flags & TCP.ACK ? sk.rcvNxt >>> 0 : 0, flags, 64240),
-    payload.text !== undefined ? { length: payload.bytes, text: payload.text } : { length: payload.bytes },
+    payload.text !== undefined ? { length: payload.bytes, text: payload.text } : payload.bytes === 0 ? EMPTY : { length: payload.bytes },
   );
 }
 
@@ -46,8 +48,15 @@ function xmit(w: World, h: Host, sk: Sock, pkt: Ipv4Packet, why: string): void {
   // tcp_event_ack_sent: whatever we send acknowledges what we received; no delayed ACK is left.
   if (sk.delack) { sk.delack.cancelled = true; sk.delack = undefined; }
   (pkt as { id: number }).id = h.ipId++;
-  ipLocalOut(w, h, pkt, { by: sk.owner, why, sk });
+  OUT.by = sk.owner;
+  OUT.why = why;
+  OUT.sk = sk;
+  ipLocalOut(w, h, pkt, OUT);
+  OUT.sk = undefined;
 }
+
+/** The options of every segment sent (ipLocalOut reads them before anything can send again). */
+const OUT: { by: string; why: string; sk: Sock | undefined } = { by: '', why: '', sk: undefined };
 
 /**
  * Picks an ephemeral port for a connection (__inet_hash_connect): from a random offset, even ports
@@ -100,7 +109,7 @@ export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, e
 
 function sendSyn(w: World, h: Host, sk: Sock): void {
   const k = sk.retrans;
-  xmit(w, h, sk, segment(sk, TCP.SYN, { bytes: 0 }, sk.iss), w.rec.enabled ? (k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`) : '');
+  xmit(w, h, sk, segment(sk, TCP.SYN, NO_PAYLOAD, sk.iss), w.rec.enabled ? (k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`) : '');
   sk.timer = w.sched.after(synTimeoutUs(h, k), () => {
     if (sk.state !== 'SYN_SENT') return;
     if (sk.retrans >= h.sysctl.tcp_syn_retries) {
@@ -114,7 +123,7 @@ function sendSyn(w: World, h: Host, sk: Sock): void {
 
 function sendSynAck(w: World, h: Host, child: Sock): void {
   const k = child.retrans;
-  xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, { bytes: 0 }, child.iss), k === 0 ? 'SYN-ACK' : w.rec.enabled ? `SYN-ACK retransmission #${k}` : '');
+  xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, NO_PAYLOAD, child.iss), k === 0 ? 'SYN-ACK' : w.rec.enabled ? `SYN-ACK retransmission #${k}` : '');
   child.timer = w.sched.after(INITIAL_RTO_US * 2 ** k, () => {
     if (child.state !== 'SYN_RECV') return;
     if (child.retrans >= h.sysctl.tcp_synack_retries) {
@@ -274,7 +283,7 @@ function established(w: World, h: Host, sk: Sock, skb: Skb): void {
     case 'SYN_RECV': {
       if ((f & TCP.SYN) && !(f & TCP.ACK)) {
         // A retransmitted SYN: answer with the SYN-ACK again.
-        xmit(w, h, sk, segment(sk, TCP.SYN | TCP.ACK, { bytes: 0 }, sk.iss), 'SYN-ACK (SYN retransmitted by the peer)');
+        xmit(w, h, sk, segment(sk, TCP.SYN | TCP.ACK, NO_PAYLOAD, sk.iss), 'SYN-ACK (SYN retransmitted by the peer)');
         return;
       }
       if ((f & TCP.ACK) && l.ack === sk.sndNxt) {
