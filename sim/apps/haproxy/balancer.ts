@@ -69,7 +69,10 @@ export function createBalancer(backend: BackendModel): Balancer {
     default: return assertNever(backend.balance, 'balance algorithm');
   }
   const state: LbState = algo.impl.p;
-  const byName = (n: string): LbServer | undefined => state.servers.find((s) => s.model.name === n);
+  const byName = (n: string): LbServer | undefined => {
+    for (const s of state.servers) if (s.model.name === n) return s;
+    return undefined;
+  };
 
   const applyStatus = (s: LbServer, status: ServerStatus): void => {
     if (s.status === status) return;

@@ -15,12 +15,18 @@ export class LbTree<T> {
 
   /** eb32_delete: no-op when the value is not in this tree. */
   delete(value: T): void {
-    const i = this.items.findIndex((e) => e.value === value);
+    const i = this.indexOf(value);
     if (i >= 0) this.items.splice(i, 1);
   }
 
   has(value: T): boolean {
-    return this.items.some((e) => e.value === value);
+    return this.indexOf(value) >= 0;
+  }
+
+  private indexOf(value: T): number {
+    const items = this.items;
+    for (let k = 0; k < items.length; k++) if ((items[k] as { value: T }).value === value) return k;
+    return -1;
   }
 
   first(): T | undefined {
