@@ -11,6 +11,7 @@
 import type { Hook, NfEnv, NfStep, NfVerdict, Table, TableResult } from './api.js';
 import { evalMatch } from './matches/eval-match.js';
 import { ifaceMatches } from './matches/context.js';
+import { stateTestOf, type StateTest } from './matches/conntrack.js';
 import type { MatchCtx } from './matches/context.js';
 import { describeRule, type NfChain, type NfRule, type NfTable, type Ruleset } from './ruleset.js';
 import type { IfaceSpec, MatchSpec, TargetSpec } from './rule-types.js';
@@ -79,6 +80,8 @@ class PreparedRule {
   readonly matches: readonly MatchSpec[];
   /** Each evaluated match's position in the rule's spec (the statistic match keys its state by it). */
   readonly matchIndex: readonly number[];
+  /** Per evaluated match: its state test when it tests nothing but the connection state. */
+  readonly stateTests: readonly (StateTest | undefined)[];
   readonly target: TargetSpec | undefined;
   readonly unsupported: string | undefined;
   /** The chain of `-j`/`-g CHAIN` (undefined when the table has no such chain). */
@@ -100,13 +103,16 @@ class PreparedRule {
     this.fragTest = spec.fragment ? (spec.fragment.invert ? 1 : 0) : -1;
     const matches: MatchSpec[] = [];
     const matchIndex: number[] = [];
+    const stateTests: (StateTest | undefined)[] = [];
     spec.matches.forEach((m, i) => {
       if (m.kind === 'comment') return;
       matches.push(m);
       matchIndex.push(i);
+      stateTests.push(stateTestOf(m));
     });
     this.matches = matches;
     this.matchIndex = matchIndex;
+    this.stateTests = stateTests;
     this.target = spec.target;
     this.unsupported = rule.unsupported;
   }
@@ -250,6 +256,12 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
     for (let i = 0; i < matches.length; i++) {
       const m = matches[i];
       if (!m) continue;
+      const st = r.stateTests[i];
+      if (st !== undefined) {
+        if (st.matches(env)) continue;
+        matched = false;
+        break;
+      }
       ctx.index = r.matchIndex[i] as number;
       const res = evalMatch(m, ctx as MatchCtx);
       if (res.unsupported !== undefined) {

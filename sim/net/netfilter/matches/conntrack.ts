@@ -4,7 +4,7 @@
 // IPS_SRC_NAT / IPS_DST_NAT status. Without an entry, only a `--ctstate` test can match.
 
 import type { CtTuple, NfConntrack, NfEnv } from '../api.js';
-import type { AddrMask, ConntrackMatch, CtStateName, CtStatusName, InvRange, StateMatch } from '../rule-types.js';
+import type { AddrMask, ConntrackMatch, CtStateName, CtStatusName, InvRange, MatchSpec, StateMatch } from '../rule-types.js';
 import { inRange, NO_MATCH, result, type MatchResult } from './context.js';
 
 /** The states a packet has for `--ctstate` (the real one plus SNAT/DNAT when the entry has them). */
@@ -34,11 +34,22 @@ function maskOf(states: readonly CtStateName[]): number {
   return m;
 }
 
+/** STATE_BIT[s] for a real conntrack state, as a switch (a keyed load over the names is slow). */
+function stateBit(s: NfConntrack['state']): number {
+  switch (s) {
+    case 'ESTABLISHED': return STATE_BIT.ESTABLISHED;
+    case 'NEW': return STATE_BIT.NEW;
+    case 'RELATED': return STATE_BIT.RELATED;
+    case 'INVALID': return STATE_BIT.INVALID;
+    case 'UNTRACKED': return STATE_BIT.UNTRACKED;
+  }
+}
+
 /** packetStates as a bit mask (no arrays): the real state, plus SNAT/DNAT when `nat` and the entry has them. */
 function packetStateMask(env: NfEnv, nat: boolean): number {
   const ct = env.ct;
   if (!ct || ct.state === 'UNTRACKED' || ct.state === 'INVALID') return ct?.state === 'UNTRACKED' || (!ct && env.notrack) ? STATE_BIT.UNTRACKED : STATE_BIT.INVALID;
-  let m = STATE_BIT[ct.state];
+  let m = stateBit(ct.state);
   if (nat && ct.status.srcNat) m |= STATE_BIT.SNAT;
   if (nat && ct.status.dstNat) m |= STATE_BIT.DNAT;
   return m;
@@ -58,6 +69,27 @@ function statusBits(ct: NfConntrack): CtStatusName[] {
   if (ct.status.assured) out.push('ASSURED');
   if (ct.status.confirmed) out.push('CONFIRMED');
   return out;
+}
+
+/**
+ * A match that tests the connection state and nothing else (`-m state --state`, or
+ * `-m conntrack --ctstate` alone, as most rules are): the walk tests it directly, with the same
+ * answer evalConntrack / evalState give and no effect text either way.
+ */
+export class StateTest {
+  constructor(readonly mask: number, readonly invert: boolean, readonly nat: boolean) {}
+  matches(env: NfEnv): boolean {
+    return ((packetStateMask(env, this.nat) & this.mask) !== 0) !== this.invert;
+  }
+}
+
+export function stateTestOf(m: MatchSpec): StateTest | undefined {
+  if (m.kind === 'state') return new StateTest(maskOf(m.states), m.invert, false);
+  if (m.kind !== 'conntrack' || !m.state) return undefined;
+  const onlyState = m.proto === undefined && m.origsrc === undefined && m.origdst === undefined && m.replsrc === undefined && m.repldst === undefined
+    && m.origsrcport === undefined && m.origdstport === undefined && m.replsrcport === undefined && m.repldstport === undefined
+    && m.status === undefined && m.expire === undefined && m.dir === undefined;
+  return onlyState ? new StateTest(maskOf(m.state.states), m.state.invert, true) : undefined;
 }
 
 export function evalConntrack(m: ConntrackMatch, env: NfEnv): MatchResult {
