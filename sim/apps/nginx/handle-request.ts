@@ -277,13 +277,17 @@ class LogVars {
   }
 }
 
+/**
+ * One log line. Joined rather than concatenated: the line is kept for the whole run, and a string
+ * built with `+` would stay a rope of one node per piece.
+ */
 function expand(p: LogProgram, v: LogVars): string {
-  let r = p.lits[0] as string;
+  const parts: string[] = [p.lits[0] as string];
   for (let i = 0; i < p.vars.length; i++) {
     const x = v.value(p.vars[i] as number, p.headers[i] as string);
-    r += (x === undefined || x === '' ? '-' : escapeLogValue(x)) + (p.lits[i + 1] as string);
+    parts.push(x === undefined || x === '' ? '-' : escapeLogValue(x), p.lits[i + 1] as string);
   }
-  return r;
+  return parts.join('');
 }
 
 function accessLines(model: NginxModel, settings: LocSettings, v: LogVars): string[] {
