@@ -15,7 +15,7 @@ import { stateTestOf, type StateTest } from './matches/conntrack.js';
 import type { MatchCtx } from './matches/context.js';
 import { describeRule, type NfChain, type NfRule, type NfTable, type Ruleset } from './ruleset.js';
 import type { IfaceSpec, MatchSpec, TargetSpec } from './rule-types.js';
-import { applyTarget } from './targets/apply-target.js';
+import { applyTarget, type TargetOutcome } from './targets/apply-target.js';
 
 /** Guards against rulesets built by hand with a jump loop (the kernel refuses those with ELOOP). */
 const MAX_DEPTH = 256;
@@ -86,6 +86,8 @@ class PreparedRule {
   readonly unsupported: string | undefined;
   /** The chain of `-j`/`-g CHAIN` (undefined when the table has no such chain). */
   jump: PreparedChain | undefined = undefined;
+  /** What `-j`/`-g CHAIN` does (applyTarget's answer, which for a jump depends on nothing else). */
+  readonly jumpOutcome: TargetOutcome | undefined;
   /** The result this rule last decided when nothing is recorded (read at once by the caller). */
   quiet: TableResult | undefined = undefined;
   constructor(readonly rule: NfRule) {
@@ -114,6 +116,7 @@ class PreparedRule {
     this.matchIndex = matchIndex;
     this.stateTests = stateTests;
     this.target = spec.target;
+    this.jumpOutcome = spec.target?.kind === 'jump' ? Object.freeze({ kind: 'jump', chain: spec.target.chain, goto: spec.target.goto }) : undefined;
     this.unsupported = rule.unsupported;
   }
 }
@@ -276,7 +279,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
       if (explain && res.effect) (effects ??= []).push(res.effect);
     }
     if (!matched) continue;
-    const outcome = applyTarget(r.target, env, explain);
+    const outcome = r.jumpOutcome ?? applyTarget(r.target, env, explain);
     if (outcome.kind === 'unsupported') {
       steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: outcome.what });
       continue;
