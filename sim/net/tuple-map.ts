@@ -62,6 +62,20 @@ export class TupleMap<V> {
     this.insert(hash5(proto, a1 | 0, p1, a2 | 0, p2), proto, a1 | 0, p1, a2 | 0, p2, v);
   }
 
+  /** set() for a key the caller knows is absent (it has just looked): no second probe. */
+  add(proto: number, a1: number, p1: number, a2: number, p2: number, v: V): void {
+    if ((this.count + 1) * 2 > this.cap) this.grow();
+    this.insert(hash5(proto, a1 | 0, p1, a2 | 0, p2), proto, a1 | 0, p1, a2 | 0, p2, v);
+  }
+
+  /** Deletes the key when it maps to `v`; one probe. */
+  deleteIfValue(proto: number, a1: number, p1: number, a2: number, p2: number, v: V): boolean {
+    const i = this.find(proto, a1, p1, a2, p2);
+    if (i < 0 || this.vals[i] !== v) return false;
+    this.removeAt(i);
+    return true;
+  }
+
   private insert(h: number, proto: number, a1: number, p1: number, a2: number, p2: number, v: V): void {
     const mask = this.cap - 1;
     const s = this.slots;
@@ -99,8 +113,14 @@ export class TupleMap<V> {
   }
 
   delete(proto: number, a1: number, p1: number, a2: number, p2: number): boolean {
-    let i = this.find(proto, a1, p1, a2, p2);
+    const i = this.find(proto, a1, p1, a2, p2);
     if (i < 0) return false;
+    this.removeAt(i);
+    return true;
+  }
+
+  private removeAt(at: number): void {
+    let i = at;
     const mask = this.cap - 1;
     const s = this.slots;
     // Backward-shift: move later entries of the probe run into the hole when their home slot
@@ -116,7 +136,6 @@ export class TupleMap<V> {
     s[i * W] = 0;
     this.vals[i] = undefined;
     this.count--;
-    return true;
   }
 
   *values(): IterableIterator<V> {

@@ -43,4 +43,17 @@ describe('TupleMap', () => {
     expect([t.get(6, 0xc0a8000a, 40000, 0xac100c0c, 30080), t.get(17, 0xc0a8000a, 40000, 0xac100c0c, 30080), t.get(6, 0xac100c0c, 30080, 0xc0a8000a, 40000), t.get(6, 0xc0a8000a, 40001, 0xac100c0c, 30080)]).toEqual(['a', 'b', 'c', 'd']);
     expect(t.get(6, 0xc0a8000a, 40000, 0xac100c0c, 30081)).toBeUndefined();
   });
+
+  it('add() inserts a key known to be absent; deleteIfValue() deletes only the given value', () => {
+    const t = new TupleMap<string>();
+    for (let i = 0; i < 100; i++) t.add(6, 0xc0a80000 + i, 40000 + i, 0xac100c0c, 30080, `v${i}`);
+    expect(t.size).toBe(100);
+    expect(t.get(6, 0xc0a80000 + 42, 40042, 0xac100c0c, 30080)).toBe('v42');
+    expect(t.deleteIfValue(6, 0xc0a80000 + 42, 40042, 0xac100c0c, 30080, 'other')).toBe(false);
+    expect(t.get(6, 0xc0a80000 + 42, 40042, 0xac100c0c, 30080)).toBe('v42');
+    expect(t.deleteIfValue(6, 0xc0a80000 + 42, 40042, 0xac100c0c, 30080, 'v42')).toBe(true);
+    expect(t.get(6, 0xc0a80000 + 42, 40042, 0xac100c0c, 30080)).toBeUndefined();
+    expect(t.size).toBe(99);
+    for (let i = 0; i < 100; i++) if (i !== 42) expect(t.get(6, 0xc0a80000 + i, 40000 + i, 0xac100c0c, 30080)).toBe(`v${i}`);
+  });
 });

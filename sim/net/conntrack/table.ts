@@ -168,7 +168,8 @@ export class ConntrackTable {
     entry.confirmed = true;
     const o = entry.orig;
     const r = entry.reply;
-    this.byTuple.set(o.proto, o.src, o.sport, o.dst, o.dport, { entry, dir: 'ORIGINAL' });
+    // Both tuples were just looked up and are free (a tuple equal to its own reply is set twice).
+    this.byTuple.add(o.proto, o.src, o.sport, o.dst, o.dport, { entry, dir: 'ORIGINAL' });
     this.byTuple.set(r.proto, r.src, r.sport, r.dst, r.dport, { entry, dir: 'REPLY' });
     const c = entry as Conn;
     c.prev = this.last;

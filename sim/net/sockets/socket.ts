@@ -121,7 +121,8 @@ export class SocketTable {
     const p = protoNum(s.proto);
     const old = this.established.get(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port);
     if (old) this.unlink(old as Socket);
-    this.established.set(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s);
+    if (old) this.established.set(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s);
+    else this.established.add(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s);
     this.unlink(s as Socket);
     this.link(s as Socket);
   }
@@ -153,10 +154,7 @@ export class SocketTable {
   unhash(s: Sock): void {
     if (s.remote) {
       const p = protoNum(s.proto);
-      if (this.established.get(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port) === s) {
-        this.established.delete(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port);
-        this.unlink(s as Socket);
-      }
+      if (this.established.deleteIfValue(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s)) this.unlink(s as Socket);
     }
     if (this.listeners.includes(s)) this.listeners = without(this.listeners, s);
   }
