@@ -70,8 +70,19 @@ export interface CtHit {
   readonly dir: CtDirection;
 }
 
+/** Whether (proto, src, sport, dst, dport) is `t`. */
+function isTuple(t: CtTuple, proto: number, src: number, sport: number, dst: number, dport: number): boolean {
+  return t.src === src && t.dst === dst && t.sport === sport && t.dport === dport && t.proto === proto;
+}
+
 export class ConntrackTable {
-  private byTuple = new TupleMap<CtHit>();
+  /** Both tuples of every confirmed entry lead to the entry; the direction is which one matched. */
+  private byTuple = new TupleMap<Conn>();
+  /**
+   * The answer of find and findPacket: one object, refilled by every lookup (callers read it at
+   * once), so a lookup allocates nothing and an entry keeps no answer objects alive.
+   */
+  private readonly hit: { entry: CtEntry; dir: CtDirection } = { entry: undefined as unknown as CtEntry, dir: 'ORIGINAL' };
   /** Confirmed entries in insertion order: a list through the entries themselves (no hashing). */
   private first: Conn | undefined = undefined;
   private last: Conn | undefined = undefined;
@@ -89,31 +100,31 @@ export class ConntrackTable {
     return out;
   }
 
+  /** The entry with tuple `t` and the direction `t` has in it. The answer is valid until the next lookup. */
   find(t: CtTuple, now: number): CtHit | undefined {
-    const hit = this.byTuple.get(t.proto, t.src, t.sport, t.dst, t.dport);
-    if (!hit) return undefined;
-    if (hit.entry.expiresAt <= now) {
-      this.remove(hit.entry);
-      return undefined;
-    }
-    return hit;
+    return this.lookup(t.proto, t.src, t.sport, t.dst, t.dport, now);
   }
 
   /** find() for a packet, without building its tuple (TCP, UDP and protocols without ports). */
   findPacket(p: Ipv4Packet, now: number): CtHit | undefined {
     const l = p.l4;
-    let hit: CtHit | undefined;
-    if (l.kind === 'tcp' || l.kind === 'udp') hit = this.byTuple.get(p.proto, p.src, l.sport, p.dst, l.dport);
-    else if (l.kind === 'other') hit = this.byTuple.get(p.proto, p.src, 0, p.dst, 0);
-    else {
-      const t = tupleOf(p);
-      return t ? this.find(t, now) : undefined;
-    }
-    if (!hit) return undefined;
-    if (hit.entry.expiresAt <= now) {
-      this.remove(hit.entry);
+    if (l.kind === 'tcp' || l.kind === 'udp') return this.lookup(p.proto, p.src, l.sport, p.dst, l.dport, now);
+    if (l.kind === 'other') return this.lookup(p.proto, p.src, 0, p.dst, 0, now);
+    const t = tupleOf(p);
+    return t ? this.find(t, now) : undefined;
+  }
+
+  private lookup(proto: number, src: number, sport: number, dst: number, dport: number, now: number): CtHit | undefined {
+    const e = this.byTuple.get(proto, src, sport, dst, dport);
+    if (!e) return undefined;
+    if (e.expiresAt <= now) {
+      this.remove(e);
       return undefined;
     }
+    // A tuple that is its own reply was stored for the reply direction last: it reads as REPLY.
+    const hit = this.hit;
+    hit.entry = e;
+    hit.dir = isTuple(e.orig, proto, src, sport, dst, dport) && !isTuple(e.reply, proto, src, sport, dst, dport) ? 'ORIGINAL' : 'REPLY';
     return hit;
   }
 
@@ -169,8 +180,8 @@ export class ConntrackTable {
     const o = entry.orig;
     const r = entry.reply;
     // Both tuples were just looked up and are free (a tuple equal to its own reply is set twice).
-    this.byTuple.add(o.proto, o.src, o.sport, o.dst, o.dport, { entry, dir: 'ORIGINAL' });
-    this.byTuple.set(r.proto, r.src, r.sport, r.dst, r.dport, { entry, dir: 'REPLY' });
+    this.byTuple.add(o.proto, o.src, o.sport, o.dst, o.dport, entry as Conn);
+    this.byTuple.set(r.proto, r.src, r.sport, r.dst, r.dport, entry as Conn);
     const c = entry as Conn;
     c.prev = this.last;
     c.next = undefined;
@@ -198,8 +209,8 @@ export class ConntrackTable {
   remove(entry: CtEntry): void {
     const o = entry.orig;
     const r = entry.reply;
-    if (this.byTuple.get(o.proto, o.src, o.sport, o.dst, o.dport)?.entry === entry) this.byTuple.delete(o.proto, o.src, o.sport, o.dst, o.dport);
-    if (this.byTuple.get(r.proto, r.src, r.sport, r.dst, r.dport)?.entry === entry) this.byTuple.delete(r.proto, r.src, r.sport, r.dst, r.dport);
+    this.byTuple.deleteIfValue(o.proto, o.src, o.sport, o.dst, o.dport, entry as Conn);
+    this.byTuple.deleteIfValue(r.proto, r.src, r.sport, r.dst, r.dport, entry as Conn);
     if (entry.confirmed) {
       const c = entry as Conn;
       if (c.prev) c.prev.next = c.next;
