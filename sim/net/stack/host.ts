@@ -62,19 +62,33 @@ export type Delegate = (env: NfEnv) => DelegatedVerdict | undefined;
 
 /** Chains a modelled agent evaluates, by table then chain (looked up on every jump, without building a key). */
 export class Delegates {
-  private readonly byTable = new Map<Table, Map<string, Delegate>>();
+  // One map of chains per table, in a field each (a switch finds it: one keyed lookup per jump).
+  private readonly raw = new Map<string, Delegate>();
+  private readonly mangle = new Map<string, Delegate>();
+  private readonly nat = new Map<string, Delegate>();
+  private readonly filter = new Map<string, Delegate>();
+  private readonly security = new Map<string, Delegate>();
   private count = 0;
   get size(): number {
     return this.count;
   }
   set(table: Table, chain: string, d: Delegate): void {
-    let m = this.byTable.get(table);
-    if (!m) { m = new Map(); this.byTable.set(table, m); }
+    const m = this.of(table);
     if (!m.has(chain)) this.count++;
     m.set(chain, d);
   }
   get(table: Table, chain: string): Delegate | undefined {
-    return this.byTable.get(table)?.get(chain);
+    const m = this.of(table);
+    return m.size === 0 ? undefined : m.get(chain);
+  }
+  private of(table: Table): Map<string, Delegate> {
+    switch (table) {
+      case 'filter': return this.filter;
+      case 'nat': return this.nat;
+      case 'mangle': return this.mangle;
+      case 'raw': return this.raw;
+      case 'security': return this.security;
+    }
   }
 }
 
