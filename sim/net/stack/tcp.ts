@@ -110,31 +110,37 @@ export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, e
 function sendSyn(w: World, h: Host, sk: Sock): void {
   const k = sk.retrans;
   xmit(w, h, sk, segment(sk, TCP.SYN, NO_PAYLOAD, sk.iss), w.rec.enabled ? (k === 0 ? 'connect(): SYN' : `SYN retransmission #${k} (tcp_syn_retries=${h.sysctl.tcp_syn_retries})`) : '');
-  sk.timer = w.sched.after(synTimeoutUs(h, k), () => {
-    if (sk.state !== 'SYN_SENT') return;
-    if (sk.retrans >= h.sysctl.tcp_syn_retries) {
-      fail(w, h, sk, 'ETIMEDOUT', `connect timed out after ${sk.retrans + 1} SYNs`);
-      return;
-    }
-    sk.retrans++;
-    sendSyn(w, h, sk);
-  });
+  sk.timer = arm(w, new TcpTimer(w, h, sk, SYN_TIMER), synTimeoutUs(h, k));
+}
+
+/** The SYN retransmission timer fired. */
+function synTimeout(w: World, h: Host, sk: Sock): void {
+  if (sk.state !== 'SYN_SENT') return;
+  if (sk.retrans >= h.sysctl.tcp_syn_retries) {
+    fail(w, h, sk, 'ETIMEDOUT', `connect timed out after ${sk.retrans + 1} SYNs`);
+    return;
+  }
+  sk.retrans++;
+  sendSyn(w, h, sk);
 }
 
 function sendSynAck(w: World, h: Host, child: Sock): void {
   const k = child.retrans;
   xmit(w, h, child, segment(child, TCP.SYN | TCP.ACK, NO_PAYLOAD, child.iss), k === 0 ? 'SYN-ACK' : w.rec.enabled ? `SYN-ACK retransmission #${k}` : '');
-  child.timer = w.sched.after(INITIAL_RTO_US * 2 ** k, () => {
-    if (child.state !== 'SYN_RECV') return;
-    if (child.retrans >= h.sysctl.tcp_synack_retries) {
-      if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'synack-give-up', message: `request ${child.describe()} dropped after ${child.retrans + 1} SYN-ACKs` });
-      h.sockets.unhash(child);
-      child.state = 'CLOSED';
-      return;
-    }
-    child.retrans++;
-    sendSynAck(w, h, child);
-  });
+  child.timer = arm(w, new TcpTimer(w, h, child, SYNACK_TIMER), INITIAL_RTO_US * 2 ** k);
+}
+
+/** The SYN-ACK retransmission timer of a request socket fired. */
+function synAckTimeout(w: World, h: Host, child: Sock): void {
+  if (child.state !== 'SYN_RECV') return;
+  if (child.retrans >= h.sysctl.tcp_synack_retries) {
+    if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'synack-give-up', message: `request ${child.describe()} dropped after ${child.retrans + 1} SYN-ACKs` });
+    h.sockets.unhash(child);
+    child.state = 'CLOSED';
+    return;
+  }
+  child.retrans++;
+  sendSynAck(w, h, child);
 }
 
 export function tcpListen(h: Host, owner: string, local: Endpoint, events: SocketEvents, o: { transparent?: boolean; bindDev?: string } = {}): Sock | SocketError {
@@ -421,8 +427,36 @@ function timeWaitOf(w: World, h: Host): TimeWaitQueue {
 /** tcp_send_delayed_ack: the ACK waits for a segment to carry it, at most the delayed-ACK timeout. */
 function delayAck(w: World, h: Host, sk: Sock): void {
   if (sk.delack) return;
-  sk.delack = w.sched.after(DELACK_US, () => {
-    sk.delack = undefined;
-    if (sk.state !== 'CLOSED' && sk.state !== 'TIME_WAIT') xmit(w, h, sk, segment(sk, TCP.ACK), 'delayed ACK');
-  });
+  sk.delack = arm(w, new TcpTimer(w, h, sk, DELACK_TIMER), DELACK_US);
+}
+
+/** The delayed-ACK timer fired: nothing carried the ACK in time, so it goes alone. */
+function delayedAck(w: World, h: Host, sk: Sock): void {
+  sk.delack = undefined;
+  if (sk.state !== 'CLOSED' && sk.state !== 'TIME_WAIT') xmit(w, h, sk, segment(sk, TCP.ACK), 'delayed ACK');
+}
+
+const SYN_TIMER = 0;
+const SYNACK_TIMER = 1;
+const DELACK_TIMER = 2;
+
+/**
+ * A socket's timer (SYN or SYN-ACK retransmission, delayed ACK) as its own scheduler entry: one
+ * object per timer, no closure and no context.
+ */
+class TcpTimer implements Due {
+  at = 0;
+  order = 0;
+  cancelled = false;
+  constructor(private readonly w: World, private readonly h: Host, private readonly sk: Sock, private readonly kind: number) {}
+  run(): void {
+    if (this.kind === SYN_TIMER) synTimeout(this.w, this.h, this.sk);
+    else if (this.kind === SYNACK_TIMER) synAckTimeout(this.w, this.h, this.sk);
+    else delayedAck(this.w, this.h, this.sk);
+  }
+}
+
+function arm(w: World, t: TcpTimer, delayUs: number): TcpTimer {
+  w.sched.schedule(delayUs, t);
+  return t;
 }
