@@ -26,6 +26,18 @@ export function kinds<K extends TraceEvent['kind']>(events: readonly TraceEvent[
 export { ipv4Of };
 
 /** client --(a)-- router --(b)-- server, each with a default route toward the router. */
+/** Two hosts on one link: client 10.0.1.10, server 10.0.1.20. */
+export const PAIR = `
+name: pair
+hosts:
+  client:
+    interfaces:
+      eth0: { link: a, addresses: [10.0.1.10/24] }
+  server:
+    interfaces:
+      eth0: { link: a, addresses: [10.0.1.20/24] }
+`;
+
 export const ROUTED = `
 name: routed
 hosts:

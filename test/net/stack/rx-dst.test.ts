@@ -4,24 +4,13 @@
 // check either); a packet from another device, or any routing change (the route genid), makes
 // the kernel look the route up again.
 import { describe, expect, it } from 'vitest';
-import { kinds, world, ipv4Of } from './helpers.js';
+import { kinds, world, ipv4Of, PAIR } from './helpers.js';
 import { tcpConnect, tcpListen, tcpSend, type TraceEvent } from './sim.js';
 import type { Sock } from '../../../sim/net/sockets/socket.js';
 import { runIpText } from '../../../sim/scenario/build.js';
 
-const TOPO = `
-name: pair
-hosts:
-  client:
-    interfaces:
-      eth0: { link: a, addresses: [10.0.1.10/24] }
-  server:
-    interfaces:
-      eth0: { link: a, addresses: [10.0.1.20/24] }
-`;
-
 /** A connection client -> server:80, established, with the server's accepted socket. */
-function connected(topo = TOPO): { w: ReturnType<typeof world>; client: Sock; accepted: Sock[] } {
+function connected(topo = PAIR): { w: ReturnType<typeof world>; client: Sock; accepted: Sock[] } {
   const w = world(topo);
   const server = w.world.host('server');
   const accepted: Sock[] = [];
@@ -72,7 +61,7 @@ describe('the socket cached input route (sk_rx_dst)', () => {
   });
 
   it('with tcp_early_demux=0 nothing is taken from the socket: every packet is routed', () => {
-    const { w, client, accepted } = connected(TOPO.replace('      eth0: { link: a, addresses: [10.0.1.20/24] }', '      eth0: { link: a, addresses: [10.0.1.20/24] }\n    sysctls: { net.ipv4.tcp_early_demux: 0 }'));
+    const { w, client, accepted } = connected(PAIR.replace('      eth0: { link: a, addresses: [10.0.1.20/24] }', '      eth0: { link: a, addresses: [10.0.1.20/24] }\n    sysctls: { net.ipv4.tcp_early_demux: 0 }'));
     const ev = sendData(w, client);
     expect(kinds(ev, 'check').filter((c) => c.check === 'early_demux')).toEqual([]);
     expect(kinds(ev, 'route').filter((r) => r.route.decision === 'input').length).toBeGreaterThan(0);

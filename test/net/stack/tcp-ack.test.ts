@@ -3,24 +3,13 @@
 // mode), carried by the application's own FIN when it closes in time, else sent when the
 // delayed-ACK timer (40 ms) expires.
 import { describe, expect, it } from 'vitest';
-import { kinds, world, ipv4Of } from './helpers.js';
+import { kinds, world, ipv4Of, PAIR } from './helpers.js';
 import { tcpClose, tcpConnect, tcpListen, tcpSend } from './sim.js';
 import type { Sock } from '../../../sim/net/sockets/socket.js';
 
-const TOPO = `
-name: pair
-hosts:
-  client:
-    interfaces:
-      eth0: { link: a, addresses: [10.0.1.10/24] }
-  server:
-    interfaces:
-      eth0: { link: a, addresses: [10.0.1.20/24] }
-`;
-
 /** A connection client -> server:80; the server answers "pong" to data and closes on FIN when told to. */
 function setup(serverCloses: boolean): { w: ReturnType<typeof world>; client: Sock } {
-  const w = world(TOPO);
+  const w = world(PAIR);
   const server = w.world.host('server');
   tcpListen(server, 'web', { ip: ipv4Of('0.0.0.0'), port: 80 }, {
     onAccept: (_l, c) => {

@@ -1,24 +1,13 @@
 // TIME_WAIT (TCP_TIMEWAIT_LEN, 60 s): the side that closed first keeps its socket hashed for 60 s
 // after the peer's FIN, each socket for its own 60 s, and then lets it go.
 import { describe, expect, it } from 'vitest';
-import { world, ipv4Of } from './helpers.js';
+import { world, ipv4Of, PAIR } from './helpers.js';
 import { tcpClose, tcpConnect, tcpListen } from './sim.js';
 import type { Sock } from '../../../sim/net/sockets/socket.js';
 
-const TOPO = `
-name: pair
-hosts:
-  client:
-    interfaces:
-      eth0: { link: a, addresses: [10.0.1.10/24] }
-  server:
-    interfaces:
-      eth0: { link: a, addresses: [10.0.1.20/24] }
-`;
-
 describe('TIME_WAIT', () => {
   it('lasts 60 s for each socket from the moment it entered it', () => {
-    const w = world(TOPO);
+    const w = world(PAIR);
     const server = w.world.host('server');
     const client = w.world.host('client');
     tcpListen(server, 'web', { ip: ipv4Of('0.0.0.0'), port: 80 }, { onAccept: (_l, c) => { c.events = { onPeerClosed: (s) => tcpClose(w.world, server, s) }; } });
