@@ -111,14 +111,9 @@ export function validationCacheOf(s: RoutingState): ValidationCache {
 }
 
 /**
- * validateSource, remembered for the routing state it was asked of (the answer depends on nothing
- * else). Positional so that a hit builds no query object.
+ * validateSource, remembered in the cache of the routing state it was asked of (validationCacheOf;
+ * the answer depends on nothing else). Positional so that a hit builds no query object.
  */
-export function validateSourceCached(s: RoutingState, src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number | undefined, rpFilter: 0 | 1 | 2, srcValidMark: boolean, acceptLocal: boolean): ValidateSourceResult {
-  return validateSourceIn(validationCacheOf(s), s, src, dst, iif, oif, mark, tos, rpFilter, srcValidMark, acceptLocal);
-}
-
-/** validateSourceCached with the state's cache already in hand (validationCacheOf). */
 export function validateSourceIn(c: ValidationCache, s: RoutingState, src: IPv4, dst: IPv4, iif: string, oif: string | undefined, mark: number, tos: number | undefined, rpFilter: 0 | 1 | 2, srcValidMark: boolean, acceptLocal: boolean): ValidateSourceResult {
   const sel = rpFilter | (srcValidMark ? 4 : 0) | (acceptLocal ? 8 : 0);
   const tosKey = tos === undefined ? 256 : tos;

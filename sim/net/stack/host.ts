@@ -47,7 +47,6 @@ export interface NetfilterOps {
 export interface TableStage {
   readonly table: Table;
   readonly chain: NfChain | undefined;
-  readonly chains: ReadonlyMap<string, NfChain> | undefined;
   /** The chain as the walk reads it (set with chain). */
   readonly prepared: PreparedChain | undefined;
   readonly empty: boolean;

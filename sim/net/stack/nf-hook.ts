@@ -93,7 +93,7 @@ function buildPlans(nf: NetfilterOps | undefined): HookPlans {
 
 function tableStage(nf: NetfilterOps | undefined, table: Table, hook: Hook): TableStage {
   const b = nf?.has(table) ? nf.builtin?.(table, hook) : undefined;
-  return b ? { table, chain: b.chain, chains: b.chains, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 } : { table, chain: undefined, chains: undefined, prepared: undefined, empty: true };
+  return b ? { table, chain: b.chain, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 } : { table, chain: undefined, prepared: undefined, empty: true };
 }
 
 const PLANS_WITHOUT_NETFILTER = buildPlans(undefined);
