@@ -8,6 +8,7 @@ import type { CtState, CtTuple, CtDirection } from '../netfilter/api.js';
 import { IPPROTO, TCP, type Ipv4Packet } from '../packet.js';
 import { invert, formatTuple, tupleOf } from './tuple.js';
 import { TupleMap } from '../tuple-map.js';
+import { LinkedList, type Linked } from '../linked-list.js';
 
 export const TCP_CT_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE'] as const;
 export type TcpCtState = (typeof TCP_CT_STATES)[number];
@@ -83,21 +84,17 @@ export class ConntrackTable {
    * once), so a lookup allocates nothing and an entry keeps no answer objects alive.
    */
   private readonly hit: { entry: CtEntry; dir: CtDirection } = { entry: undefined as unknown as CtEntry, dir: 'ORIGINAL' };
-  /** Confirmed entries in insertion order: a list through the entries themselves (no hashing). */
-  private first: Conn | undefined = undefined;
-  private last: Conn | undefined = undefined;
-  private count = 0;
+  /** Confirmed entries in insertion order (an entry is in it exactly while `confirmed`). */
+  private readonly confirmedList = new LinkedList<Conn>();
   private nextId = 1;
   private sweepAt = SWEEP_MIN;
 
   get size(): number {
-    return this.count;
+    return this.confirmedList.size;
   }
 
   entries(): CtEntry[] {
-    const out: CtEntry[] = [];
-    for (let e = this.first; e; e = e.next) out.push(e);
-    return out;
+    return [...this.confirmedList];
   }
 
   /** The entry with tuple `t` and the direction `t` has in it. The answer is valid until the next lookup. */
@@ -182,14 +179,8 @@ export class ConntrackTable {
     // Both tuples were just looked up and are free (a tuple equal to its own reply is set twice).
     this.byTuple.add(o.proto, o.src, o.sport, o.dst, o.dport, entry as Conn);
     this.byTuple.set(r.proto, r.src, r.sport, r.dst, r.dport, entry as Conn);
-    const c = entry as Conn;
-    c.prev = this.last;
-    c.next = undefined;
-    if (this.last) this.last.next = c;
-    else this.first = c;
-    this.last = c;
-    this.count++;
-    if (this.count >= this.sweepAt) this.sweep(now);
+    this.confirmedList.push(entry as Conn);
+    if (this.confirmedList.size >= this.sweepAt) this.sweep(now);
     return true;
   }
 
@@ -198,12 +189,12 @@ export class ConntrackTable {
    * looks them up again. Run whenever the table has doubled since the last sweep.
    */
   sweep(now: number): void {
-    for (let e = this.first; e; ) {
+    for (let e = this.confirmedList.first; e; ) {
       const next = e.next;
       if (e.expiresAt <= now) this.remove(e);
       e = next;
     }
-    this.sweepAt = Math.max(SWEEP_MIN, this.count * 2);
+    this.sweepAt = Math.max(SWEEP_MIN, this.confirmedList.size * 2);
   }
 
   remove(entry: CtEntry): void {
@@ -211,16 +202,7 @@ export class ConntrackTable {
     const r = entry.reply;
     this.byTuple.deleteIfValue(o.proto, o.src, o.sport, o.dst, o.dport, entry as Conn);
     this.byTuple.deleteIfValue(r.proto, r.src, r.sport, r.dst, r.dport, entry as Conn);
-    if (entry.confirmed) {
-      const c = entry as Conn;
-      if (c.prev) c.prev.next = c.next;
-      else this.first = c.next;
-      if (c.next) c.next.prev = c.prev;
-      else this.last = c.prev;
-      c.prev = undefined;
-      c.next = undefined;
-      this.count--;
-    }
+    if (entry.confirmed) this.confirmedList.remove(entry as Conn);
     entry.confirmed = false;
   }
 
@@ -245,21 +227,13 @@ export class ConntrackTable {
 
   clear(): void {
     this.byTuple.clear();
-    for (let e = this.first; e; ) {
-      const next = e.next;
-      e.prev = undefined;
-      e.next = undefined;
-      e.confirmed = false;
-      e = next;
-    }
-    this.first = undefined;
-    this.last = undefined;
-    this.count = 0;
+    for (const e of this.confirmedList) e.confirmed = false;
+    this.confirmedList.clear();
   }
 }
 
 /** A conntrack entry: every field present from creation (one hidden class for the walker's reads). */
-class Conn implements CtEntry {
+class Conn implements CtEntry, Linked<Conn> {
   confirmed = false;
   seenReply = false;
   assured = false;

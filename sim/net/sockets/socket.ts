@@ -7,6 +7,7 @@
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Timer } from '../../core/scheduler.js';
 import { TupleMap } from '../tuple-map.js';
+import { LinkedList, type Linked } from '../linked-list.js';
 import type { FibResult } from '../routing/api.js';
 
 export const TCP_STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'] as const;
@@ -95,9 +96,8 @@ export interface SkDst {
 
 export class SocketTable {
   private established = new TupleMap<Sock>();
-  /** Hashed sockets in the order they were hashed: a list through the sockets (no hashing). */
-  private first: Socket | undefined = undefined;
-  private last: Socket | undefined = undefined;
+  /** Hashed sockets in the order they were hashed. */
+  private readonly hashed = new LinkedList<Socket>();
   private listeners: Sock[] = [];
   private nextId = 1;
   private readonly nsName: string;
@@ -124,32 +124,16 @@ export class SocketTable {
     if (old) this.established.set(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s);
     else this.established.add(p, s.local.ip, s.local.port, s.remote.ip, s.remote.port, s);
     this.unlink(s as Socket);
-    this.link(s as Socket);
-  }
-
-  private link(s: Socket): void {
-    s.inHash = true;
-    s.prev = this.last;
-    s.next = undefined;
-    if (this.last) this.last.next = s;
-    else this.first = s;
-    this.last = s;
+    this.hashed.push(s as Socket);
+    (s as Socket).inHash = true;
   }
 
   private unlink(s: Socket): void {
     if (!s.inHash) return;
-    if (s.prev) s.prev.next = s.next;
-    else this.first = s.next;
-    if (s.next) s.next.prev = s.prev;
-    else this.last = s.prev;
-    s.prev = undefined;
-    s.next = undefined;
+    this.hashed.remove(s);
     s.inHash = false;
   }
 
-  private *hashedSockets(): IterableIterator<Socket> {
-    for (let s = this.first; s; s = s.next) yield s;
-  }
 
   unhash(s: Sock): void {
     if (s.remote) {
@@ -189,7 +173,7 @@ export class SocketTable {
   }
 
   portInUse(proto: 'tcp' | 'udp', ip: IPv4, port: number): boolean {
-    for (let s = this.first; s; s = s.next) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
+    for (const s of this.hashed) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4)) return true;
     for (const s of this.listeners) if (s.proto === proto && s.local.port === port && (s.local.ip === ip || s.local.ip === ANY_IPV4 || ip === ANY_IPV4)) return true;
     return false;
   }
@@ -209,7 +193,7 @@ export class SocketTable {
   }
 
   all(): Sock[] {
-    return [...this.listeners, ...this.hashedSockets()];
+    return [...this.listeners, ...this.hashed];
   }
 }
 
@@ -231,7 +215,7 @@ export function formatEndpoint(e: Endpoint): string {
 }
 
 /** A socket: every field present from creation (one hidden class), the description a method. */
-class Socket implements Sock {
+class Socket implements Sock, Linked<Socket> {
   remote: Endpoint | undefined = undefined;
   state: TcpState = 'CLOSED';
   iss = 0;
