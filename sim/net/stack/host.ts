@@ -7,6 +7,7 @@ import type { FibQuery, FibResult } from '../routing/api.js';
 import type { AddrType, DelegatedVerdict, Hook, NfEnv, Table, TableResult } from '../netfilter/api.js';
 import type { PreparedChain, RunTableOptions } from '../netfilter/run-table.js';
 import type { NfChain } from '../netfilter/ruleset.js';
+import type { Segment } from './world.js';
 import type { Iface, NsSysctl } from '../../model/netns.js';
 import { ConntrackTable } from '../conntrack/table.js';
 import { SocketTable } from '../sockets/socket.js';
@@ -110,6 +111,8 @@ export interface Host {
   readonly sockets: SocketTable;
   /** Neighbour cache per device: IPv4 (as int32, `ip | 0`: no boxed keys) -> MAC. */
   readonly neigh: Map<string, Map<number, Mac>>;
+  /** The walker's view of each device it has sent on (l2.ts devOf), by name. */
+  readonly devs: Map<string, DevState>;
   /** Static neighbours (Calico's VXLAN peers), never resolved with ARP; keyed like `neigh`. */
   readonly staticNeigh: Map<string, Map<number, Mac>>;
   /** VXLAN forwarding database per device: inner MAC -> underlay (VTEP) address. */
@@ -118,6 +121,22 @@ export interface Host {
   nextEphemeral: number;
   /** Chains a modelled agent evaluates (the CNI's policy chain), by table then chain. */
   readonly delegates: Delegates;
+}
+
+/**
+ * One device as the walker uses it on every packet, found with one lookup by name: the device,
+ * its neighbour entries (learnt and permanent), and where its frames go, resolved on first use
+ * (devices are never removed or renamed, so what is resolved stays true).
+ */
+export interface DevState {
+  readonly iface: Iface;
+  readonly neigh: Map<number, Mac>;
+  readonly permanent: Map<number, Mac> | undefined;
+  /** veth: the namespace and device of the other end. */
+  peerHost: Host | undefined;
+  peerIface: Iface | undefined;
+  /** ethernet: the segment it is plugged into. */
+  segment: Segment | undefined;
 }
 
 export function newHost(name: string, host: string, kind: 'host' | 'pod', sysctl: NsSysctl, routing: RoutingOps): Host {
@@ -133,6 +152,7 @@ export function newHost(name: string, host: string, kind: 'host' | 'pod', sysctl
     conntrack: new ConntrackTable(),
     sockets: new SocketTable(name),
     neigh: new Map(),
+    devs: new Map(),
     staticNeigh: new Map(),
     fdb: new Map(),
     ipId: 1,

@@ -215,11 +215,9 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     deliverOrForward(w, h, skb, skb.route);
     return;
   }
-  const iface = h.ifaces.get(dev);
   // ip_route_input_slow: martian sources and destinations.
   const p = skb.pkt;
-  const routeLocalnet = iface ? (h.sysctl.all.route_localnet | iface.sysctl.route_localnet) === 1 : false;
-  const martian = martianReason(p, routeLocalnet, dev);
+  const martian = martianReason(h, p, dev);
   if (martian) {
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'martian', ok: false, detail: martian });
     end(w, h, skb, 'MARTIAN', martian);
@@ -231,7 +229,7 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
     inputRouteFailed(w, h, skb, r);
     return;
   }
-  if (r.type === 'unicast' && !(h.sysctl.ip_forward || iface?.sysctl.forwarding)) {
+  if (r.type === 'unicast' && !(h.sysctl.ip_forward || h.ifaces.get(dev)?.sysctl.forwarding)) {
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'ip_forward', ok: false, detail: `forwarding is disabled on ${dev} (net.ipv4.ip_forward=0): dropped without ICMP` });
     end(w, h, skb, 'FORWARDING_DISABLED', 'not for this host and forwarding is off');
     return;
@@ -245,12 +243,18 @@ export function ipRcv(w: World, h: Host, dev: string, pkt: Ipv4Packet, id: numbe
   deliverOrForward(w, h, skb, r);
 }
 
-function martianReason(p: Ipv4Packet, routeLocalnet: boolean, dev: string): string | undefined {
+function martianReason(h: Host, p: Ipv4Packet, dev: string): string | undefined {
   if (isMulticast(p.src) || p.src === 0xffffffff) return `martian source ${formatIPv4(p.src)} (multicast/broadcast)`;
   if (p.src === 0 && !(p.dst === 0xffffffff)) return 'martian source 0.0.0.0';
-  if (dev !== 'lo' && !routeLocalnet && (p.src >>> 24 === 127 || p.dst >>> 24 === 127)) return `martian ${p.src >>> 24 === 127 ? 'source' : 'destination'} on ${dev}: 127.0.0.0/8 outside lo (route_localnet=0)`;
+  if (dev !== 'lo' && (p.src >>> 24 === 127 || p.dst >>> 24 === 127) && !routeLocalnet(h, dev)) return `martian ${p.src >>> 24 === 127 ? 'source' : 'destination'} on ${dev}: 127.0.0.0/8 outside lo (route_localnet=0)`;
   if (p.dst === 0) return 'martian destination 0.0.0.0';
   return undefined;
+}
+
+/** route_localnet on the receiving device (conf.all or the device's own). */
+function routeLocalnet(h: Host, dev: string): boolean {
+  const iface = h.ifaces.get(dev);
+  return iface ? (h.sysctl.all.route_localnet | iface.sysctl.route_localnet) === 1 : false;
 }
 
 function inputRouteFailed(w: World, h: Host, skb: Skb, r: Extract<FibResult, { ok: false }>): void {

@@ -7,7 +7,7 @@ import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Iface } from '../../model/netns.js';
 import { BROADCAST_MAC, IPPROTO, ZERO_MAC, ipv4Packet, udpHeader, type ArpPacket, type EthFrame, type Ipv4Packet, type Mac } from '../packet.js';
 import type { PacketSummary } from '../../trace/events.js';
-import type { Host } from './host.js';
+import type { DevState, Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
 import type { Segment, SegmentMember, World } from './world.js';
 import { ipRcv, ipLocalOut, loopBack, sendIcmpError } from './ip.js';
@@ -30,11 +30,12 @@ function arpSummary(a: ArpPacket, id: number): PacketSummary {
 
 /** ip_finish_output2 -> neighbour output: resolve the next hop on `dev` and put the frame on the wire. */
 export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: Skb): void {
-  const iface = h.ifaces.get(dev);
-  if (!iface || !iface.up) {
+  const d = devOf(h, dev);
+  if (!d || !d.iface.up) {
     if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id), disposition: 'NO_LINK', reason: `device ${dev} is missing or down` });
     return;
   }
+  const iface = d.iface;
   switch (iface.kind) {
     case 'loopback':
       loopBack(w, h, skb);
@@ -48,13 +49,33 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
     default:
       break;
   }
-  const mac = neighLookup(h, dev, nexthop);
+  const mac = neighOf(d, nexthop);
   if (mac) {
     if (w.rec.enabled) w.emit({ kind: 'check', t: w.now, host: h.host, packet: summarize(skb.pkt, skb.id, skb.mark), check: 'neighbour', ok: true, detail: `${formatIPv4(nexthop)} dev ${dev} lladdr ${mac} REACHABLE` });
-    frameXmit(w, h, iface, ipFrame(iface.mac, mac, skb), skb.id);
+    if (iface.kind === 'bridge') bridgeOut(w, h, iface, ipFrame(iface.mac, mac, skb), skb.id);
+    else devXmit(w, h, d, ipFrame(iface.mac, mac, skb), skb.id);
     return;
   }
   resolve(w, h, iface, nexthop, skb);
+}
+
+/** The walker's state of device `name` of `h` (see DevState), made on first use. */
+export function devOf(h: Host, name: string): DevState | undefined {
+  const d = h.devs.get(name);
+  if (d !== undefined) return d;
+  const iface = h.ifaces.get(name);
+  if (!iface) return undefined;
+  let neigh = h.neigh.get(name);
+  if (!neigh) { neigh = new Map(); h.neigh.set(name, neigh); }
+  const made: DevState = { iface, neigh, permanent: h.staticNeigh.get(name), peerHost: undefined, peerIface: undefined, segment: undefined };
+  h.devs.set(name, made);
+  return made;
+}
+
+/** The neighbour entry for `ip` on a device: a permanent (configured) one first, then a learnt one. */
+function neighOf(d: DevState, ip: IPv4): Mac | undefined {
+  const k = ip | 0;
+  return (d.permanent !== undefined ? d.permanent.get(k) : undefined) ?? d.neigh.get(k);
 }
 
 /**
@@ -89,17 +110,16 @@ function resolve(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): void
   solicit();
 }
 
-/** The neighbour entry for `ip` on `dev`: a permanent (configured) one first, then a learnt one. */
+/** The neighbour entry for `ip` on `dev` (neighOf by name). */
 function neighLookup(h: Host, dev: string, ip: IPv4): Mac | undefined {
-  const permanent = h.staticNeigh.size > 0 ? h.staticNeigh.get(dev)?.get(ip | 0) : undefined;
-  return permanent ?? h.neigh.get(dev)?.get(ip | 0);
+  const d = devOf(h, dev);
+  return d ? neighOf(d, ip) : undefined;
 }
 
 /** Neighbour entry learnt: flush what waited for it. */
 function neighLearn(w: World, h: Host, dev: string, ip: IPv4, mac: Mac): void {
-  let m = h.neigh.get(dev);
-  if (!m) { m = new Map(); h.neigh.set(dev, m); }
-  m.set(ip | 0, mac);
+  const d = devOf(h, dev);
+  if (d) d.neigh.set(ip | 0, mac);
   const byKey = pending.get(h);
   const key = `${dev}|${ip}`;
   const p = byKey?.get(key);
@@ -127,10 +147,24 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     bridgeOut(w, h, iface, frame, id);
     return;
   }
+  const d = devOf(h, iface.name);
+  if (d) devXmit(w, h, d, frame, id);
+}
+
+/** frameXmit for a device other than a bridge, with its state at hand. */
+function devXmit(w: World, h: Host, d: DevState, frame: EthFrame, id: number): void {
+  const iface = d.iface;
   if (iface.kind === 'veth' && iface.peer) {
-    const peerHost = w.hosts.get(iface.peer.ns);
-    const peerIf = peerHost?.ifaces.get(iface.peer.iface);
-    if (!peerHost || !peerIf) return;
+    let peerHost = d.peerHost;
+    let peerIf = d.peerIface;
+    if (peerHost === undefined || peerIf === undefined) {
+      // The other end may not exist yet while a pod is being plumbed: resolved once it does.
+      peerHost = w.hosts.get(iface.peer.ns);
+      peerIf = peerHost?.ifaces.get(iface.peer.iface);
+      if (!peerHost || !peerIf) return;
+      d.peerHost = peerHost;
+      d.peerIface = peerIf;
+    }
     const lat = w.vethLatencyUs;
     if (w.rec.enabled) w.emit({ kind: 'link', t: w.now, from: { host: h.host, iface: iface.name }, to: { host: peerHost.host, iface: peerIf.name }, packet: frameSummary(frame, id), latencyUs: lat, ...encapOf(frame) });
     deliverLater(w, lat, peerHost, peerIf, frame, id);
@@ -140,7 +174,7 @@ export function frameXmit(w: World, h: Host, iface: Iface, frame: EthFrame, id: 
     if (w.rec.enabled) w.emit({ kind: 'end', t: w.now, host: h.host, packet: frameSummary(frame, id), disposition: 'NO_LINK', reason: `${iface.name} is not connected to anything` });
     return;
   }
-  const seg = w.segments.get(iface.segment);
+  const seg = d.segment ?? (d.segment = w.segments.get(iface.segment));
   if (!seg) return;
   // A learning switch: it remembers the member each source MAC came from, sends a unicast frame
   // only there, and floods broadcasts and frames for MACs it has not seen.
