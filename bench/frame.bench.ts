@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { median, type BenchResult } from './result.js';
@@ -23,7 +23,14 @@ interface FrameBench {
   workP95: number;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The project's folder: the nearest one above this file (or its bundle) with the project's package.json. */
+function projectRoot(): string {
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'scripts', 'web.mjs'))) return d;
+    if (dirname(d) === d) throw new Error('frame bench: cannot find the project folder');
+  }
+}
+const ROOT = projectRoot();
 const CHROMIUM = '/usr/bin/chromium';
 const RUNS = 3;
 

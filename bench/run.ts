@@ -1,30 +1,54 @@
 // `npm run bench`: runs every bench/*.bench.ts and prints medians against their targets, with the
 // machine's details. Benchmarks measure; they never fail a test run.
 //
-// Each benchmark file runs in a process of its own, so that no result depends on which ran
-// before it (the heap another benchmark left behind, the code it made the JIT compile, the
-// browser it started).
+// Each benchmark runs as the engine ships: bundled by esbuild, as the app's build bundles the
+// engine into its worker, then run by plain node in a process of its own. Not through tsx, whose
+// per-file transform keeps every function's name with a wrapper (slower closures than any shipped
+// build has); and alone, so that no result depends on which benchmark ran before it (the heap
+// another left behind, the code it made the JIT compile, the browser it started).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { BenchResult } from './result.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const self = fileURLToPath(import.meta.url);
-/** The line a child process prints its results on (everything else it prints is passed through). */
+/** Where the bundles go (dist/ is not versioned; packages resolve from the project's node_modules). */
+const OUT = join(here, '..', 'dist', 'bench');
+/** The line a benchmark's process prints its results on (everything else it prints is passed through). */
 const MARK = 'hoplab-bench-results ';
 
-async function child(file: string): Promise<void> {
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: () => Promise<BenchResult[]> };
-  const results = await mod.default();
-  console.log(MARK + JSON.stringify(results));
+/** One benchmark file bundled with an entry that runs it and prints its results after MARK. */
+async function bundle(file: string): Promise<string> {
+  const outfile = join(OUT, file.replace(/\.ts$/, '.mjs'));
+  await build({
+    stdin: {
+      contents: `import run from ${JSON.stringify(`./${file}`)};\nconsole.log(${JSON.stringify(MARK)} + JSON.stringify(await run()));\n`,
+      resolveDir: here,
+      sourcefile: `${file} (entry)`,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
 }
 
-function runOne(file: string): BenchResult[] | string {
-  // The same node and loader (tsx) as this process.
-  const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
+async function runOne(file: string): Promise<BenchResult[] | string> {
+  let bundled: string;
+  try {
+    bundled = await bundle(file);
+  } catch (e) {
+    return `bundling failed: ${(e as Error).message.split('\n')[0] ?? ''}`;
+  }
+  const r = spawnSync(process.execPath, [bundled], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
   let results: BenchResult[] | undefined;
   for (const line of (r.stdout ?? '').split('\n')) {
     if (line.startsWith(MARK)) results = JSON.parse(line.slice(MARK.length)) as BenchResult[];
@@ -37,16 +61,13 @@ function runOne(file: string): BenchResult[] | string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') {
-    await child(args[1] ?? '');
-    return;
-  }
   const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts') && (args.length === 0 || args.some((o) => f.includes(o)))).sort();
   const cpu = cpus()[0];
   console.log(`machine: ${cpu?.model ?? 'unknown cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, node ${process.version}`);
+  console.log('each benchmark bundled by esbuild (as the app ships the engine) and run by plain node in a process of its own');
   let missed = 0;
   for (const f of files) {
-    const results = runOne(f);
+    const results = await runOne(f);
     if (typeof results === 'string') {
       console.log(`${f}: failed: ${results}`);
       missed++;
