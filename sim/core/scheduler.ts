@@ -89,12 +89,17 @@ export class Scheduler {
   /** Runs until the queue is empty or the clock would pass `until`; returns the number of actions run. */
   run(until = Number.POSITIVE_INFINITY, maxSteps = 1_000_000): number {
     let steps = 0;
+    const near = this.near;
+    const far = this.far;
     for (;;) {
-      const n = this.near.top();
-      const f = this.far.top();
-      const top = n === undefined ? f : f === undefined || less(n, f) ? n : f;
-      if (top === undefined || top.at > until) break;
-      (top === n ? this.near : this.far).pop();
+      const nt = near.topAt();
+      const ft = far.topAt();
+      // The earlier of the two tops; at the same time, the one queued first.
+      const fromNear = nt < ft || (nt === ft && near.n > 0 && near.topOrder() < far.topOrder());
+      const heap = fromNear ? near : far;
+      const top = heap.top();
+      if (top === undefined || (fromNear ? nt : ft) > until) break;
+      heap.pop();
       if (top.cancelled) continue;
       this.now = top.at;
       top.run();
@@ -110,35 +115,62 @@ export class Scheduler {
 }
 
 /**
- * A binary heap with its own count: its array never shrinks, so a queue that empties and fills
- * again (as the frames of each request do) does not reallocate its storage every time.
+ * A binary heap with its own count: its arrays never shrink, so a queue that empties and fills
+ * again (as the frames of each request do) does not reallocate its storage every time. The keys
+ * (time, then queueing order) sit in typed arrays beside the entries, so comparing two entries
+ * reads two numbers, whatever kind of entry they are.
  */
 class Heap {
   private readonly items: (Entry | undefined)[] = [];
+  private at = new Float64Array(64);
+  private order = new Float64Array(64);
   n = 0;
 
   top(): Entry | undefined {
     return this.n > 0 ? this.items[0] : undefined;
   }
 
+  /** The time of the top entry (Infinity when empty). */
+  topAt(): number {
+    return this.n > 0 ? (this.at[0] as number) : Number.POSITIVE_INFINITY;
+  }
+
+  /** The queueing order of the top entry (meaningful only when not empty). */
+  topOrder(): number {
+    return this.order[0] as number;
+  }
+
   push(item: Entry): void {
     const h = this.items;
     let i = this.n++;
+    if (i === this.at.length) this.grow();
     if (i === h.length) h.push(item);
+    const at = this.at;
+    const order = this.order;
+    const t = item.at;
+    const o = item.order;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const parent = h[p] as Entry;
-      if (!less(item, parent)) break;
-      h[i] = parent;
+      const pt = at[p] as number;
+      if (t > pt || (t === pt && o > (order[p] as number))) break;
+      h[i] = h[p];
+      at[i] = pt;
+      order[i] = order[p] as number;
       i = p;
     }
     h[i] = item;
+    at[i] = t;
+    order[i] = o;
   }
 
   pop(): void {
     const h = this.items;
+    const at = this.at;
+    const order = this.order;
     const n = --this.n;
     const last = h[n] as Entry;
+    const lt = at[n] as number;
+    const lo = order[n] as number;
     h[n] = undefined;
     if (n === 0) return;
     let i = 0;
@@ -147,15 +179,30 @@ class Heap {
       if (l >= n) break;
       const r = l + 1;
       let m = l;
-      if (r < n && less(h[r] as Entry, h[l] as Entry)) m = r;
-      if (!less(h[m] as Entry, last)) break;
-      h[i] = h[m] as Entry;
+      let mt = at[l] as number;
+      let mo = order[l] as number;
+      if (r < n) {
+        const rt = at[r] as number;
+        const ro = order[r] as number;
+        if (rt < mt || (rt === mt && ro < mo)) { m = r; mt = rt; mo = ro; }
+      }
+      if (mt > lt || (mt === lt && mo > lo)) break;
+      h[i] = h[m];
+      at[i] = mt;
+      order[i] = mo;
       i = m;
     }
     h[i] = last;
+    at[i] = lt;
+    order[i] = lo;
   }
-}
 
-function less(a: Entry, b: Entry): boolean {
-  return a.at < b.at || (a.at === b.at && a.order < b.order);
+  private grow(): void {
+    const at = new Float64Array(this.at.length * 2);
+    at.set(this.at);
+    this.at = at;
+    const order = new Float64Array(this.order.length * 2);
+    order.set(this.order);
+    this.order = order;
+  }
 }
