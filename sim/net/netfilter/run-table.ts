@@ -231,16 +231,18 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
   ctx.env = env;
   let effects: string[] | undefined;
 
+  let rules = chain.rules;
   for (;;) {
-    const r = chain.rules[pos];
-    if (!r) {
+    if (pos >= rules.length) {
       // End of a user chain: back to the caller; end of the built-in chain: its policy.
       if (sp === 0) return applyPolicy(base, table, env, steps);
       sp--;
       chain = chainStack[sp] as PreparedChain;
+      rules = chain.rules;
       pos = posStack[sp] as number;
       continue;
     }
+    const r = rules[pos] as PreparedRule;
     pos += 1;
     const rule = r.rule;
     if (++visits > MAX_VISITS) {
@@ -257,8 +259,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
     const matches = r.matches;
     ctx.rule = rule;
     for (let i = 0; i < matches.length; i++) {
-      const m = matches[i];
-      if (!m) continue;
+      const m = matches[i] as MatchSpec;
       const st = r.stateTests[i];
       if (st !== undefined) {
         if (st.matches(env)) continue;
@@ -322,6 +323,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
         if (sp === 0) return applyPolicy(base, table, env, steps);
         sp--;
         chain = chainStack[sp] as PreparedChain;
+        rules = chain.rules;
         pos = posStack[sp] as number;
         break;
       }
@@ -332,6 +334,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
           sp++;
         }
         chain = next as PreparedChain;
+        rules = chain.rules;
         pos = 0;
         break;
       }

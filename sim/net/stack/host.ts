@@ -45,14 +45,23 @@ export interface NetfilterOps {
 }
 
 /** A table stage of a hook plan: the built-in chain to walk, or only its policy when it is empty (none: not in the file, so empty with policy ACCEPT). */
+/** What a stage of a hook plan does (a number, so the walker's dispatch compares small integers). */
+export const STAGE_TABLE = 0;
+export const STAGE_CONNTRACK = 1;
+export const STAGE_NAT = 2;
+export const STAGE_CONFIRM = 3;
+
+/** One stage of a hook plan; every stage has the same shape, whatever it does. */
 export interface TableStage {
+  readonly kind: typeof STAGE_TABLE | typeof STAGE_CONNTRACK | typeof STAGE_NAT | typeof STAGE_CONFIRM;
+  /** STAGE_TABLE (and the nat stages of HookPlans.nat): the table; the others leave it at 'filter'. */
   readonly table: Table;
   readonly chain: NfChain | undefined;
   /** The chain as the walk reads it (set with chain). */
   readonly prepared: PreparedChain | undefined;
   readonly empty: boolean;
 }
-export type PlanStage = 'conntrack' | 'confirm' | 'nat' | TableStage;
+export type PlanStage = TableStage;
 export type HookPlans = Readonly<Record<Hook, readonly PlanStage[]>> & {
   /** The nat table's stage at each hook (consulted for a connection's first packet only). */
   readonly nat: Readonly<Record<Hook, TableStage>>;

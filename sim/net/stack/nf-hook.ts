@@ -14,7 +14,7 @@ import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
 import { applyNat, manipOf, packetChanged, setupNat } from './nat.js';
 import { summarize, type Skb } from './skb.js';
-import type { Host, HookPlans, NetfilterOps, PlanStage, TableStage } from './host.js';
+import { STAGE_CONFIRM, STAGE_CONNTRACK, STAGE_NAT, STAGE_TABLE, type Host, type HookPlans, type NetfilterOps, type PlanStage, type TableStage } from './host.js';
 import type { World } from './world.js';
 import { ANY_IPV4 } from '../../core/ip.js';
 
@@ -81,7 +81,7 @@ function buildPlans(nf: NetfilterOps | undefined): HookPlans {
   for (const hook of Object.keys(STAGES) as Hook[]) {
     const out: PlanStage[] = [];
     for (const stage of STAGES[hook]) {
-      if (stage === 'conntrack' || stage === 'confirm' || stage === 'nat') { out.push(stage); continue; }
+      if (stage === 'conntrack' || stage === 'confirm' || stage === 'nat') { out.push(markerStage(stage === 'conntrack' ? STAGE_CONNTRACK : stage === 'nat' ? STAGE_NAT : STAGE_CONFIRM)); continue; }
       if (!nf || !nf.has(stage)) continue;
       out.push(tableStage(nf, stage, hook));
     }
@@ -93,7 +93,14 @@ function buildPlans(nf: NetfilterOps | undefined): HookPlans {
 
 function tableStage(nf: NetfilterOps | undefined, table: Table, hook: Hook): TableStage {
   const b = nf?.has(table) ? nf.builtin?.(table, hook) : undefined;
-  return b ? { table, chain: b.chain, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 } : { table, chain: undefined, prepared: undefined, empty: true };
+  return b
+    ? { kind: STAGE_TABLE, table, chain: b.chain, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 }
+    : { kind: STAGE_TABLE, table, chain: undefined, prepared: undefined, empty: true };
+}
+
+/** A stage that is not a table's (conntrack, nat, confirm), in the same shape as a table's. */
+function markerStage(kind: typeof STAGE_CONNTRACK | typeof STAGE_NAT | typeof STAGE_CONFIRM): TableStage {
+  return { kind, table: 'filter', chain: undefined, prepared: undefined, empty: true };
 }
 
 const PLANS_WITHOUT_NETFILTER = buildPlans(undefined);
@@ -126,19 +133,20 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
   let reroute = false;
   for (let i = 0; i < plan.length; i++) {
     const stage = plan[i] as PlanStage;
-    if (stage === 'conntrack') {
+    const kind = stage.kind;
+    if (kind === STAGE_CONNTRACK) {
       const bad = conntrackIn(w, h, skb);
       if (bad) return bad;
       continue;
     }
-    if (stage === 'confirm') {
+    if (kind === STAGE_CONFIRM) {
       if (skb.ct && !skb.ct.confirmed) {
         if (!h.conntrack.confirm(skb.ct, w.now)) return { ok: false, disposition: 'DROPPED', reason: 'conntrack confirm found a clashing entry (nf_conntrack insert failed)' };
         if (rec) w.emit({ kind: 'conntrack', t: w.now, host: h.host, action: 'confirm', entry: ctInfo(skb) });
       }
       continue;
     }
-    if (stage === 'nat') {
+    if (kind === STAGE_NAT) {
       const r = natStage(w, h, hook, skb, io, plans.nat);
       if (!r.ok) return r;
       if (r.reroute) reroute = true;
