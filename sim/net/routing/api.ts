@@ -81,7 +81,7 @@ export type FibResult =
       readonly rule: IpRule;
       readonly table: number;
       readonly type: RouteType; // unicast, local, broadcast, ...
-      readonly nexthop?: Nexthop; // the chosen one (unicast)
+      readonly nexthop?: Nexthop | undefined; // the chosen one (unicast)
       /** Next hop address: the gateway, or the destination itself when on-link. */
       readonly gateway: IPv4;
     }

@@ -136,7 +136,8 @@ function chooseNexthop(r: Route, usable: readonly number[], q: FibQuery, chooser
 
 function okResult(r: Route, rule: IpRule, nhIndex: number | undefined, q: FibQuery): FibResult {
   const nh = nhIndex === undefined ? undefined : r.nexthops[nhIndex];
-  return { ok: true, route: r, rule, table: r.table, type: r.type, ...(nh ? { nexthop: nh } : {}), gateway: nh?.via ?? q.dst };
+  // One shape for every answer (nexthop present, maybe undefined): the walker's reads of it stay monomorphic.
+  return { ok: true, route: r, rule, table: r.table, type: r.type, nexthop: nh, gateway: nh?.via ?? q.dst };
 }
 
 function errorReason(t: Route['type']): 'blackhole' | 'unreachable' | 'prohibit' {

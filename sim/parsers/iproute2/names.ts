@@ -88,7 +88,11 @@ export function scopeName(text: string): RouteScope | undefined {
  * tried in iproute2's order (so `u` is unreachable, `b` broadcast).
  */
 export function routeTypeName(text: string): RouteType | undefined {
-  if (text === 'local' || text === 'nat' || text === 'throw') return text;
+  // The constants, not `text`: a type read from a file is a slice of it, and the walker compares
+  // route types on every packet (constants compare by identity).
+  if (text === 'local') return 'local';
+  if (text === 'nat') return 'nat';
+  if (text === 'throw') return 'throw';
   if (text === 'brd') return 'broadcast';
   const prefixed: readonly RouteType[] = ['broadcast', 'anycast', 'multicast', 'prohibit', 'unreachable', 'blackhole'];
   for (const t of prefixed) if (matches(text, t)) return t;
