@@ -59,8 +59,8 @@ export interface Sock {
   received: number;
   /** Sent our FIN. */
   finSent: boolean;
-  /** Data waiting for the handshake to finish. */
-  pendingSend: { text: string; bytes: number }[];
+  /** Data waiting for the handshake to finish (undefined when none waits). */
+  pendingSend: { text: string; bytes: number }[] | undefined;
   closeAfterSend: boolean;
   /**
    * sk_rx_dst: the input route of a packet this (full, connected) socket received, with the
@@ -228,7 +228,7 @@ class Socket implements Sock, Linked<Socket> {
   parent: Sock | undefined = undefined;
   received = 0;
   finSent = false;
-  pendingSend: { text: string; bytes: number }[] = [];
+  pendingSend: { text: string; bytes: number }[] | undefined = undefined;
   closeAfterSend = false;
   rxDst: RxDst | undefined = undefined;
   dstCache: SkDst | undefined = undefined;

@@ -152,7 +152,7 @@ export function tcpListen(h: Host, owner: string, local: Endpoint, events: Socke
 }
 
 export function tcpSend(w: World, h: Host, sk: Sock, text: string, bytes = text.length): void {
-  if (sk.state === 'SYN_SENT' || sk.state === 'SYN_RECV') { sk.pendingSend.push({ text, bytes }); return; }
+  if (sk.state === 'SYN_SENT' || sk.state === 'SYN_RECV') { (sk.pendingSend ??= []).push({ text, bytes }); return; }
   if (sk.state !== 'ESTABLISHED' && sk.state !== 'CLOSE_WAIT') return;
   let left = bytes;
   let first = true;
@@ -316,8 +316,9 @@ function established(w: World, h: Host, sk: Sock, skb: Skb): void {
 }
 
 function flushPending(w: World, h: Host, sk: Sock): void {
-  if (sk.pendingSend.length > 0) {
-    const pend = sk.pendingSend.splice(0);
+  const pend = sk.pendingSend;
+  if (pend !== undefined) {
+    sk.pendingSend = undefined;
     for (const d of pend) tcpSend(w, h, sk, d.text, d.bytes);
   }
   if (sk.closeAfterSend) tcpClose(w, h, sk);
@@ -367,8 +368,13 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
       xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK of FIN (TIME_WAIT)');
       sk.events.onClosed?.(sk);
       // The application closed this socket before: what is left is a timewait sock that delivers
-      // nothing more to it (and keeps none of its state alive).
+      // nothing more to it and, like inet_timewait_sock, keeps none of a full socket's state
+      // alive (no cached routes, no expired timer, no parent): it waits out 60 s in every world.
       sk.events = NO_EVENTS;
+      sk.rxDst = undefined;
+      sk.dstCache = undefined;
+      sk.timer = undefined;
+      sk.parent = undefined;
       timeWaitOf(w, h).add(sk);
     }
   }
