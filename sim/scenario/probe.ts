@@ -2,6 +2,7 @@
 // once it succeeds), a UDP datagram, or an ICMP echo; then the world runs until it is quiet or
 // the wait is over.
 
+import { fibQuery } from '../net/routing/fib-lookup.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../core/ip.js';
 import { IPPROTO, ipv4Packet, udpHeader, type Ipv4Packet } from '../net/packet.js';
 import { ipLocalOut } from '../net/stack/ip.js';
@@ -40,7 +41,7 @@ export function probe(w: World, from: Host, to: { ip: IPv4; port: number }, prot
     w.sched.run(t0 + waitUs);
     return result ?? { outcome: 'timeout', detail: `no answer within ${waitUs / 1000} ms (${sk.describe()})`, elapsedMs: ms() };
   }
-  const r = from.routing.lookup({ dst: to.ip, iif: 'lo', mark: 0 });
+  const r = from.routing.lookup(fibQuery({ dst: to.ip, iif: 'lo', mark: 0 }));
   if (!r.ok) return { outcome: 'unreachable', detail: `no route to ${formatIPv4(to.ip)}: ${r.reason}`, elapsedMs: 0 };
   const src = r.type === 'local' ? to.ip : from.routing.sourceFor(to.ip, r);
   if (src === undefined) return { outcome: 'error', detail: 'no source address', elapsedMs: 0 };

@@ -5,6 +5,7 @@
 // statistic rules, scheduler ties, and HAProxy's round-robin position before the first try, taken
 // as unknown) and sums exact probabilities.
 
+import { fibQuery } from '../net/routing/fib-lookup.js';
 import { exploreAll, randomChooser, type Chooser } from '../core/choice.js';
 import { seededRng } from '../core/rng.js';
 import type { Diagnostic } from '../core/diagnostics.js';
@@ -94,7 +95,7 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
   if (settle > 0) w.sched.run(w.now + settle * 1000);
   for (const from of plan) {
     const host = sw.world.hosts.get(from) as NonNullable<ReturnType<typeof sw.world.hosts.get>>;
-    const clientIp = host.routing.lookup({ dst: target.ip, iif: 'lo', mark: 0 });
+    const clientIp = host.routing.lookup(fibQuery({ dst: target.ip, iif: 'lo', mark: 0 }));
     const start = w.now;
     const logFrom = sw.cluster.nginxLog.length;
     let done = false;

@@ -321,6 +321,15 @@ export function fibCacheOf(s: RoutingState): FibCache {
   return c;
 }
 
+/**
+ * A route query with every field present, in one order: every query the lookup and its cache
+ * read has the same shape, so their reads stay monomorphic (a query literal with only some
+ * fields, from any caller, would make them megamorphic for all).
+ */
+export function fibQuery(q: FibQuery): FibQuery {
+  return { dst: q.dst, src: q.src, iif: q.iif, oif: q.oif, mark: q.mark, tos: q.tos, proto: q.proto, sport: q.sport, dport: q.dport };
+}
+
 export function fibLookup(s: RoutingState, q: FibQuery, opts: FibLookupOptions = NO_OPTIONS): FibResult {
   if (opts.chooser || opts.minScope) return fibLookupDetailed(s, q, opts).result;
   return fibLookupIn(fibCacheOf(s), s, q);

@@ -9,7 +9,7 @@
 import type { Chooser } from '../../core/choice.js';
 import type { IPv4 } from '../../core/ip.js';
 import type { FibQuery, FibResult } from './api.js';
-import { fibLookup } from './fib-lookup.js';
+import { fibLookup, fibQuery } from './fib-lookup.js';
 import { inetSelectAddr, sourceFor } from './select-addr.js';
 import type { RoutingState } from './state.js';
 import { link } from './state.js';
@@ -50,7 +50,7 @@ export function routeInput(s: RoutingState, q: FibQuery & { readonly src: IPv4 }
     }
     return { kind: 'broadcast', detail: 'limited broadcast' };
   }
-  const r = fibLookup(s, q, opts.chooser ? { chooser: opts.chooser } : {});
+  const r = fibLookup(s, fibQuery(q), opts.chooser ? { chooser: opts.chooser } : {});
   if (!r.ok) {
     if (r.reason === 'no-route' || !conf.forwarding) return { kind: 'drop', reason: 'no-route', detail: conf.forwarding ? 'no route (ENETUNREACH)' : 'no route and forwarding off (EHOSTUNREACH)', result: r };
     return { kind: 'drop', reason: r.reason, detail: `route type ${r.reason}`, result: r };
@@ -84,7 +84,7 @@ export interface OutputRoute {
 
 /** The output route of a locally generated packet (`q.iif` is ignored: output lookups use lo). */
 export function routeOutput(s: RoutingState, q: Omit<FibQuery, 'iif'>, opts: { readonly chooser?: Chooser; readonly routeLocalnet?: (dev: string) => boolean } = {}): OutputRoute {
-  const flow: FibQuery = { ...q, iif: 'lo' };
+  const flow: FibQuery = fibQuery({ ...q, iif: 'lo' });
   const r = fibLookup(s, flow, opts.chooser ? { chooser: opts.chooser } : {});
   if (!r.ok) {
     // "Apparently, routing tables are wrong. Assume, that the destination is on link."

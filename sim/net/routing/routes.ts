@@ -13,7 +13,7 @@ import type { FibQuery, Nexthop, Route, RouteScope, RouteType } from './api.js';
 import { RT_TABLE } from './api.js';
 import { FIB_PROPS, SCOPE_VALUE } from './constants.js';
 import { addrType } from './addr-type.js';
-import { fibLookup, lookupRoutes } from './fib-lookup.js';
+import { fibLookup, fibQuery, lookupRoutes } from './fib-lookup.js';
 import type { RouteSpec, RouteOp } from '../../parsers/iproute2/types.js';
 import type { Change, RoutingState } from './state.js';
 import { fail, link, ok, removeRoutes, sameCidr, sameRoute, tableRoutes, withTable } from './state.js';
@@ -48,7 +48,7 @@ function checkGateway(s: RoutingState, table: number, scope: RouteScope, gw: IPv
     return { dev };
   }
   const minScope = Math.max(SCOPE_VALUE[scope] + 1, SCOPE_VALUE.link);
-  const q: FibQuery = { dst: gw, iif: 'lo', mark: 0, ...(dev !== undefined ? { oif: dev } : {}) };
+  const q: FibQuery = fibQuery({ dst: gw, iif: 'lo', mark: 0, oif: dev });
   let found: { type: RouteType; dev: string | undefined } | undefined;
   if (table !== RT_TABLE.main && s.tables.has(table)) {
     const hit = lookupRoutes(s, tableRoutes(s, table), q, minScope);

@@ -14,7 +14,7 @@
 import type { IPv4 } from '../../core/ip.js';
 import { isIPv4Loopback, isMulticast } from '../../core/ip.js';
 import type { FibQuery } from './api.js';
-import { fibLookup } from './fib-lookup.js';
+import { fibLookup, fibQuery } from './fib-lookup.js';
 import type { RoutingState } from './state.js';
 import { addrsOf, isLocalAddress } from './state.js';
 import { TupleMap } from '../tuple-map.js';
@@ -62,13 +62,7 @@ export function validateSource(s: RoutingState, q: ValidateSourceInput): Validat
     }
   }
   // __fib_validate_source
-  const flow: FibQuery = {
-    dst: q.src,
-    src: (q.dst ?? 0) as IPv4,
-    iif: q.oif ?? 'lo',
-    mark: q.srcValidMark ? q.mark : 0,
-    ...(q.tos !== undefined ? { tos: q.tos } : {}),
-  };
+  const flow: FibQuery = fibQuery({ dst: q.src, src: (q.dst ?? 0) as IPv4, iif: q.oif ?? 'lo', mark: q.srcValidMark ? q.mark : 0, tos: q.tos });
   const noAddr = addrsOf(s, q.iif).length === 0;
   const markNote = q.srcValidMark ? `mark 0x${(q.mark >>> 0).toString(16)} used (src_valid_mark=1)` : 'mark ignored (src_valid_mark=0)';
   const lastResort = (why: string): ValidateSourceResult =>

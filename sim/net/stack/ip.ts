@@ -5,6 +5,7 @@
 //              (a local destination loops back through `lo` and keeps its route)
 // Kernel references: net/ipv4/ip_input.c, ip_forward.c, ip_output.c, route.c, icmp.c.
 
+import { fibQuery } from '../routing/fib-lookup.js';
 import { formatIPv4, isMulticast, type IPv4 } from '../../core/ip.js';
 import type { Disposition, RouteInfo } from '../../trace/events.js';
 import type { FibQuery, FibResult } from '../routing/api.js';
@@ -110,7 +111,7 @@ export function ipLocalOut(w: World, h: Host, pkt: Ipv4Packet, o: LocalOutOption
 }
 
 /** One query object for every route lookup of the walker (a lookup keeps nothing of its query). */
-const Q: { -readonly [K in keyof FibQuery]-?: FibQuery[K] } = { dst: 0 as IPv4, src: 0 as IPv4, iif: '', oif: undefined, mark: 0, tos: 0, proto: 0, sport: undefined, dport: undefined };
+const Q = fibQuery({ dst: 0 as IPv4, src: 0 as IPv4, iif: '', mark: 0, tos: 0, proto: 0 }) as { -readonly [K in keyof FibQuery]-?: FibQuery[K] };
 
 function flowQuery(p: Ipv4Packet, iif: string, oif: string | undefined, mark: number): FibQuery {
   const l = p.l4;
@@ -376,7 +377,7 @@ export function sendIcmpError(w: World, h: Host, orig: Skb, type: number, code: 
   // Source: the original destination if it is ours, else what routing picks toward the sender.
   let src: IPv4 | undefined = h.routing.isLocal(p.dst) ? p.dst : undefined;
   if (src === undefined) {
-    const r = h.routing.lookup({ dst: p.src, iif: 'lo', mark: 0 });
+    const r = h.routing.lookup(fibQuery({ dst: p.src, iif: 'lo', mark: 0 }));
     if (r.ok) src = h.routing.sourceFor(p.src, r);
   }
   if (src === undefined) return;

@@ -3,6 +3,7 @@
 // IPIP as protocol 4). A tunnel's outer packet is locally generated on the sending host, so it
 // goes through that host's OUTPUT and POSTROUTING hooks like any other local packet.
 
+import { fibQuery } from '../routing/fib-lookup.js';
 import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Iface } from '../../model/netns.js';
 import { BROADCAST_MAC, IPPROTO, ZERO_MAC, ipv4Packet, udpHeader, type ArpPacket, type EthFrame, type Ipv4Packet, type Mac } from '../packet.js';
@@ -320,7 +321,7 @@ function arpRcv(w: World, h: Host, iface: Iface, a: ArpPacket): void {
   } else {
     const eff = Math.max(h.sysctl.all.proxy_arp, iface.sysctl.proxy_arp);
     if (eff) {
-      const r = h.routing.lookup({ dst: a.targetIp, src: a.senderIp, iif: iface.name, mark: 0 });
+      const r = h.routing.lookup(fibQuery({ dst: a.targetIp, src: a.senderIp, iif: iface.name, mark: 0 }));
       if (r.ok && r.type === 'unicast' && r.nexthop && r.nexthop.dev !== iface.name) {
         answer = true;
         why = `proxy_arp on ${iface.name}: ${formatIPv4(a.targetIp)} is routed via ${r.nexthop.dev}`;

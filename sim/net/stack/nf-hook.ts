@@ -76,19 +76,30 @@ const OK_REROUTE: HookOutcome = Object.freeze({ ok: true, reroute: true });
  * policy ACCEPT: its stage has no chain.
  */
 function buildPlans(nf: NetfilterOps | undefined): HookPlans {
-  const plans = {} as Record<Hook, PlanStage[]>;
-  const nat = {} as Record<Hook, TableStage>;
-  for (const hook of Object.keys(STAGES) as Hook[]) {
+  const plan = (hook: Hook): PlanStage[] => {
     const out: PlanStage[] = [];
     for (const stage of STAGES[hook]) {
       if (stage === 'conntrack' || stage === 'confirm' || stage === 'nat') { out.push(markerStage(stage === 'conntrack' ? STAGE_CONNTRACK : stage === 'nat' ? STAGE_NAT : STAGE_CONFIRM)); continue; }
       if (!nf || !nf.has(stage)) continue;
       out.push(tableStage(nf, stage, hook));
     }
-    plans[hook] = out;
-    nat[hook] = tableStage(nf, 'nat', hook);
-  }
-  return { ...plans, nat };
+    return out;
+  };
+  const nat = {} as Record<Hook, TableStage>;
+  for (const hook of Object.keys(STAGES) as Hook[]) nat[hook] = tableStage(nf, 'nat', hook);
+  return new Plans(plan('PREROUTING'), plan('INPUT'), plan('FORWARD'), plan('OUTPUT'), plan('POSTROUTING'), nat);
+}
+
+/** Every host's plans in one shape (a class), so reading a hook's plan is a monomorphic load. */
+class Plans implements HookPlans {
+  constructor(
+    readonly PREROUTING: readonly PlanStage[],
+    readonly INPUT: readonly PlanStage[],
+    readonly FORWARD: readonly PlanStage[],
+    readonly OUTPUT: readonly PlanStage[],
+    readonly POSTROUTING: readonly PlanStage[],
+    readonly nat: Readonly<Record<Hook, TableStage>>,
+  ) {}
 }
 
 function tableStage(nf: NetfilterOps | undefined, table: Table, hook: Hook): TableStage {

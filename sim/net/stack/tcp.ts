@@ -3,6 +3,7 @@
 // data acknowledged at once (quick-ACK mode) and a FIN's ACK delayed (ping-pong), FIN close,
 // RST for segments no socket wants, and errors from RST and ICMP that end a connect attempt.
 
+import { fibQuery } from '../routing/fib-lookup.js';
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
 import { IPPROTO, TCP, ipv4Packet, tcpHeader, type Ipv4Packet, type Payload } from '../packet.js';
 import type { Endpoint, Sock, SocketError, SocketEvents } from '../sockets/socket.js';
@@ -89,7 +90,7 @@ export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, e
   if (localIp !== ANY_IPV4 && !h.routing.isLocal(localIp) && !o.transparent && !h.sysctl.ip_nonlocal_bind) return 'EADDRNOTAVAIL';
   if (localIp === ANY_IPV4) {
     // ip_route_connect: the source comes from the route to the destination.
-    const r = h.routing.lookup({ dst: remote.ip, iif: 'lo', mark: o.mark ?? 0, ...(o.bindDev !== undefined ? { oif: o.bindDev } : {}) });
+    const r = h.routing.lookup(fibQuery({ dst: remote.ip, iif: 'lo', mark: o.mark ?? 0, oif: o.bindDev }));
     if (!r.ok) return r.reason === 'no-route' ? 'ENETUNREACH' : r.reason === 'prohibit' ? 'EACCES' : r.reason === 'unreachable' ? 'EHOSTUNREACH' : 'EINVAL';
     const src = r.type === 'local' ? remote.ip : h.routing.sourceFor(remote.ip, r);
     if (src === undefined) return 'EADDRNOTAVAIL';
