@@ -13,7 +13,7 @@ import { evalMatch } from './matches/eval-match.js';
 import { ifaceMatches } from './matches/context.js';
 import { stateTestOf, type StateTest } from './matches/conntrack.js';
 import type { MatchCtx } from './matches/context.js';
-import { describeRule, type NfChain, type NfRule, type NfTable, type Ruleset } from './ruleset.js';
+import { describeRule, type Counters, type NfChain, type NfRule, type NfTable, type Ruleset } from './ruleset.js';
 import type { IfaceSpec, MatchSpec, TargetSpec } from './rule-types.js';
 import { applyTarget, type TargetOutcome } from './targets/apply-target.js';
 
@@ -90,8 +90,11 @@ class PreparedRule {
   readonly jumpOutcome: TargetOutcome | undefined;
   /** The result this rule last decided when nothing is recorded (read at once by the caller). */
   quiet: TableResult | undefined = undefined;
+  /** The rule's own counters object (the walk counts into the ruleset). */
+  readonly counters: Counters;
   constructor(readonly rule: NfRule) {
     const spec = rule.spec;
+    this.counters = rule.counters;
     this.srcTest = spec.src ? (spec.src.invert ? 1 : 0) : -1;
     this.srcMask = spec.src ? spec.src.mask : 0;
     this.srcAddr = spec.src ? spec.src.addr : 0;
@@ -123,7 +126,19 @@ class PreparedRule {
 
 export class PreparedChain {
   readonly rules: PreparedRule[] = [];
-  constructor(readonly chain: NfChain) {}
+  /**
+   * What the walk reads of the chain, copied once: chains come from several builders in several
+   * shapes, and reading them on every packet would be megamorphic. `counters` is the chain's own
+   * object (the walk counts into the ruleset).
+   */
+  readonly builtin: boolean;
+  readonly drops: boolean;
+  readonly counters: Counters;
+  constructor(readonly chain: NfChain) {
+    this.builtin = chain.builtin;
+    this.drops = (chain.policy ?? 'ACCEPT') === 'DROP';
+    this.counters = chain.counters;
+  }
 }
 
 /** A chain and every chain it can reach, prepared once per table (jump loops included). */
@@ -172,13 +187,13 @@ const DROP: NfVerdict = Object.freeze({ kind: 'DROP' });
 const ACCEPT_RESULT: TableResult = Object.freeze({ verdict: ACCEPT, steps: NO_STEPS });
 const DROP_RESULT: TableResult = Object.freeze({ verdict: DROP, steps: NO_STEPS });
 
-function applyPolicy(base: NfChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
-  const p = base.policy ?? 'ACCEPT';
-  base.counters.packets += 1;
-  base.counters.bytes += env.packet.length;
-  if (!steps) return p === 'ACCEPT' ? ACCEPT_RESULT : DROP_RESULT;
-  steps.push({ kind: 'policy', table, chain: base.name, policy: p });
-  return { verdict: p === 'ACCEPT' ? ACCEPT : DROP, steps };
+function applyPolicy(base: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
+  const c = base.counters;
+  c.packets += 1;
+  c.bytes += env.packet.length;
+  if (!steps) return base.drops ? DROP_RESULT : ACCEPT_RESULT;
+  steps.push({ kind: 'policy', table, chain: base.chain.name, policy: base.drops ? 'DROP' : 'ACCEPT' });
+  return { verdict: base.drops ? DROP : ACCEPT, steps };
 }
 
 // The walk's return stack and match context, shared by every walk: a walk never starts another
@@ -222,7 +237,7 @@ export function runPrepared(pc: PreparedChain, table: Table, env: NfEnv, opts: R
 
 function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
   const explain = steps !== undefined;
-  const base = start.chain;
+  const base = start;
   let sp = 0;
   let chain = start;
   let pos = 0;
@@ -288,7 +303,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
     let next: PreparedChain | undefined;
     if (outcome.kind === 'jump') {
       next = r.jump;
-      if (!next || next.chain.builtin) {
+      if (!next || next.builtin) {
         steps?.push({ kind: 'unsupported', rule: describeRule(rule), what: `jump to ${next ? 'built-in' : 'undeclared'} chain ${outcome.chain}` });
         continue;
       }
@@ -297,8 +312,9 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
         return steps ? { verdict: DROP, steps } : DROP_RESULT;
       }
     }
-    rule.counters.packets += 1;
-    rule.counters.bytes += env.packet.length;
+    const counters = r.counters;
+    counters.packets += 1;
+    counters.bytes += env.packet.length;
     const delegated = outcome.kind === 'jump' ? env.delegate?.(outcome.chain) : undefined;
     if (delegated) {
       if (steps) steps.push({ kind: 'match', rule: describeRule(rule), target: targetName(rule), effect: [...(effects ?? []), delegated.effect].join('; ') });

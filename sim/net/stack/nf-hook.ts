@@ -123,6 +123,17 @@ function plansOf(h: Host): HookPlans {
   return (nf.plans ??= buildPlans(nf));
 }
 
+/** The nat table's stage at `hook` (a switch: a keyed lookup by the hook's name would be megamorphic). */
+function natFor(nat: HookPlans['nat'], hook: Hook): TableStage {
+  switch (hook) {
+    case 'PREROUTING': return nat.PREROUTING;
+    case 'INPUT': return nat.INPUT;
+    case 'FORWARD': return nat.FORWARD;
+    case 'OUTPUT': return nat.OUTPUT;
+    case 'POSTROUTING': return nat.POSTROUTING;
+  }
+}
+
 /** plans[hook], without a keyed property lookup over five names on every packet. */
 function planFor(p: HookPlans, hook: Hook): readonly PlanStage[] {
   switch (hook) {
@@ -176,16 +187,17 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
 
 /** A table stage when nothing is recorded: only the policy of an empty chain, else the walk without steps. */
 function runStageQuiet(w: World, h: Host, hook: Hook, stage: TableStage, skb: Skb, io: HookIo): TableOutcome {
-  const c = stage.chain;
-  if (!c || !stage.prepared) return T_ACCEPT;
+  const pc = stage.prepared;
+  if (pc === undefined) return T_ACCEPT;
   if (stage.empty) {
-    c.counters.packets += 1;
-    c.counters.bytes += ipLength(skb);
-    return c.policy === 'DROP' ? T_DROP : T_ACCEPT;
+    const c = pc.counters;
+    c.packets += 1;
+    c.bytes += ipLength(skb);
+    return pc.drops ? T_DROP : T_ACCEPT;
   }
   const env = (ENV_SLOT.env ??= new Env());
   env.reset(w, h, stage.table, hook, skb, io);
-  const res = runPrepared(stage.prepared, stage.table, env, NO_STEPS);
+  const res = runPrepared(pc, stage.table, env, NO_STEPS);
   skb.mark = env.mark >>> 0;
   if (env.notrack) skb.notrack = true;
   return res.verdict.kind === 'ACCEPT' ? T_ACCEPT : tableOutcome(w, h, skb, res);
@@ -370,7 +382,7 @@ function natStage(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo, natStages
     if (manip === 'src') ct.natInitSrc = true;
     else ct.natInitDst = true;
     if (h.netfilter?.has('nat')) {
-      const res = w.rec.enabled ? runTable(w, h, 'nat', hook, skb, io) : runStageQuiet(w, h, hook, natStages[hook], skb, io);
+      const res = w.rec.enabled ? runTable(w, h, 'nat', hook, skb, io) : runStageQuiet(w, h, hook, natFor(natStages, hook), skb, io);
       if (res.kind === 'DROP') return { ok: false, disposition: 'DROPPED', reason: `nat ${hook}: DROP`, ...(res.rule ? { rule: res.rule } : {}) };
       if (res.kind === 'REJECT') return { ok: false, disposition: 'REJECTED', reason: `nat ${hook}: REJECT`, reject: res.with, ...(res.rule ? { rule: res.rule } : {}) };
       if (res.kind === 'NAT') nat = res;
