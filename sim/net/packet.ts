@@ -43,11 +43,27 @@ export type L4Header = TcpHeader | UdpHeader | IcmpHeader | { readonly kind: 'ot
 /** Application bytes carried by a packet. Text when it is text (HTTP, PROXY v1). */
 export interface Payload {
   readonly length: number;
-  readonly text?: string;
+  readonly text?: string | undefined;
   /** A tunnelled frame or packet (VXLAN: Ethernet frame; IPIP: IPv4 packet). */
-  readonly frame?: EthFrame;
-  readonly packet?: Ipv4Packet;
+  readonly frame?: EthFrame | undefined;
+  readonly packet?: Ipv4Packet | undefined;
 }
+
+/** A payload with every field present (one shape for every packet's payload: see payloadOf). */
+class Data implements Payload {
+  constructor(readonly length: number, readonly text: string | undefined, readonly frame: EthFrame | undefined, readonly packet: Ipv4Packet | undefined) {}
+}
+
+/**
+ * A packet's payload. Made only here, so that every payload has one shape and the walker's reads
+ * of it (its length on every hook) stay monomorphic.
+ */
+export function payloadOf(length: number, text?: string, frame?: EthFrame, packet?: Ipv4Packet): Payload {
+  return new Data(length, text, frame, packet);
+}
+
+/** The payload of a segment or datagram without data (not frozen: a frozen object would be a second shape). */
+export const NO_PAYLOAD: Payload = payloadOf(0);
 
 export interface Ipv4Packet {
   readonly version: 4;

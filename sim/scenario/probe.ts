@@ -4,7 +4,7 @@
 
 import { fibQuery } from '../net/routing/fib-lookup.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../core/ip.js';
-import { IPPROTO, ipv4Packet, udpHeader, type Ipv4Packet } from '../net/packet.js';
+import { IPPROTO, ipv4Packet, payloadOf, udpHeader, type Ipv4Packet } from '../net/packet.js';
 import { ipLocalOut } from '../net/stack/ip.js';
 import { tcpClose, tcpConnect } from '../net/stack/tcp.js';
 import type { World } from '../net/stack/world.js';
@@ -46,8 +46,8 @@ export function probe(w: World, from: Host, to: { ip: IPv4; port: number }, prot
   const src = r.type === 'local' ? to.ip : from.routing.sourceFor(to.ip, r);
   if (src === undefined) return { outcome: 'error', detail: 'no source address', elapsedMs: 0 };
   const pkt: Ipv4Packet = proto === 'udp'
-    ? ipv4Packet(src, to.ip, IPPROTO.UDP, 64, from.ipId++, 0, udpHeader(40000 + w.rng.int(0, 9999), to.port), { length: 12, text: 'hoplab probe' })
-    : ipv4Packet(src, to.ip, IPPROTO.ICMP, 64, from.ipId++, 0, { kind: 'icmp', type: 8, code: 0, id: w.rng.int(1, 65535), seq: 1 }, { length: 56 });
+    ? ipv4Packet(src, to.ip, IPPROTO.UDP, 64, from.ipId++, 0, udpHeader(40000 + w.rng.int(0, 9999), to.port), payloadOf(12, 'hoplab probe'))
+    : ipv4Packet(src, to.ip, IPPROTO.ICMP, 64, from.ipId++, 0, { kind: 'icmp', type: 8, code: 0, id: w.rng.int(1, 65535), seq: 1 }, payloadOf(56));
   ipLocalOut(w, from, pkt, { by: 'hoplab-probe', why: proto === 'udp' ? 'one UDP datagram' : 'ICMP echo request' });
   w.sched.run(t0 + waitUs);
   return { outcome: 'no-reply', detail: 'see the trace for what happened to it', elapsedMs: ms() };

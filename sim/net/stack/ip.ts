@@ -10,7 +10,7 @@ import { formatIPv4, isMulticast, type IPv4 } from '../../core/ip.js';
 import type { Disposition, RouteInfo } from '../../trace/events.js';
 import type { FibQuery, FibResult } from '../routing/api.js';
 import type { RejectWith } from '../netfilter/api.js';
-import { IPPROTO, TCP, ipv4Packet, packetWith, tcpHeader, type Ipv4Packet } from '../packet.js';
+import { IPPROTO, TCP, ipv4Packet, NO_PAYLOAD, packetWith, tcpHeader, type Ipv4Packet } from '../packet.js';
 import type { Host } from './host.js';
 import { newSkb, scrubSkb, summarize, type Skb } from './skb.js';
 import type { World } from './world.js';
@@ -381,8 +381,8 @@ export function sendIcmpError(w: World, h: Host, orig: Skb, type: number, code: 
     if (r.ok) src = h.routing.sourceFor(p.src, r);
   }
   if (src === undefined) return;
-  const inner = ipv4Packet(p.src, p.dst, p.proto, p.ttl, p.id, p.tos, p.l4, { length: 0 });
-  const icmp = ipv4Packet(src, p.src, IPPROTO.ICMP, 64, h.ipId++, 0xc0, { kind: 'icmp', type, code, inner }, { length: 0 });
+  const inner = ipv4Packet(p.src, p.dst, p.proto, p.ttl, p.id, p.tos, p.l4, NO_PAYLOAD);
+  const icmp = ipv4Packet(src, p.src, IPPROTO.ICMP, 64, h.ipId++, 0xc0, { kind: 'icmp', type, code, inner }, NO_PAYLOAD);
   if (w.rec.enabled) w.emit({ kind: 'icmp-error', t: w.now, host: h.host, packet: summarize(icmp, 0), reason: `ICMP type ${type} code ${code} about packet #${orig.id}` });
   ipLocalOut(w, h, icmp, { by: 'kernel', why: `ICMP error about packet #${orig.id}` });
 }
@@ -397,7 +397,7 @@ export function sendReset(w: World, h: Host, orig: Skb, why: string): void {
   const rst = ipv4Packet(
     p.dst, p.src, IPPROTO.TCP, 64, h.ipId++, 0,
     tcpHeader(l.dport, l.sport, hasAck ? l.ack : 0, hasAck ? 0 : (l.seq + segLen) >>> 0, hasAck ? TCP.RST : TCP.RST | TCP.ACK, 0),
-    { length: 0 },
+    NO_PAYLOAD,
   );
   const attach = orig.ct ? { ct: orig.ct, ctDir: orig.ctDir === 'ORIGINAL' ? ('REPLY' as const) : ('ORIGINAL' as const), ctState: 'ESTABLISHED' as const } : undefined;
   ipLocalOut(w, h, rst, { by: 'kernel', why, ...(attach ? { attach } : {}) });

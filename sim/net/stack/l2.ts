@@ -6,7 +6,7 @@
 import { fibQuery } from '../routing/fib-lookup.js';
 import { formatIPv4, type IPv4 } from '../../core/ip.js';
 import type { Iface } from '../../model/netns.js';
-import { BROADCAST_MAC, IPPROTO, ZERO_MAC, ipv4Packet, udpHeader, type ArpPacket, type EthFrame, type Ipv4Packet, type Mac } from '../packet.js';
+import { BROADCAST_MAC, IPPROTO, ZERO_MAC, ipv4Packet, payloadOf, udpHeader, type ArpPacket, type EthFrame, type Ipv4Packet, type Mac } from '../packet.js';
 import type { PacketSummary } from '../../trace/events.js';
 import type { DevState, Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
@@ -350,7 +350,7 @@ function vxlanXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): vo
   const outer = ipv4Packet(
     vx.local ?? (0 as IPv4), vtep, IPPROTO.UDP, 64, h.ipId++, 0,
     udpHeader(49152 + flowHash, vx.dstport),
-    { length: 8 + 14 + (20 + (l.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length), frame },
+    payloadOf(8 + 14 + (20 + (l.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length), undefined, frame),
   );
   ipLocalOut(w, h, outer, { by: `vxlan ${iface.name}`, why: `VXLAN encapsulation (vni ${vx.vni}) of packet #${skb.id} toward VTEP ${formatIPv4(vtep)}`, id: skb.id, ...(vx.dev !== undefined ? { oif: vx.dev } : {}) });
 }
@@ -361,7 +361,7 @@ function ipipXmit(w: World, h: Host, iface: Iface, nexthop: IPv4, skb: Skb): voi
   const outer = ipv4Packet(
     t?.local ?? (0 as IPv4), remote, IPPROTO.IPIP, 64, h.ipId++, 0,
     { kind: 'other', proto: IPPROTO.IPIP },
-    { length: 20 + (skb.pkt.l4.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length, packet: skb.pkt },
+    payloadOf(20 + (skb.pkt.l4.kind === 'tcp' ? 20 : 8) + skb.pkt.payload.length, undefined, undefined, skb.pkt),
   );
   ipLocalOut(w, h, outer, { by: `ipip ${iface.name}`, why: `IPIP encapsulation of packet #${skb.id} toward ${formatIPv4(remote)}`, id: skb.id });
 }

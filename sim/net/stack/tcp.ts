@@ -5,7 +5,7 @@
 
 import { fibQuery } from '../routing/fib-lookup.js';
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
-import { IPPROTO, TCP, ipv4Packet, tcpHeader, type Ipv4Packet, type Payload } from '../packet.js';
+import { IPPROTO, TCP, ipv4Packet, NO_PAYLOAD as EMPTY_PAYLOAD, payloadOf, tcpHeader, type Ipv4Packet, type Payload } from '../packet.js';
 import type { Endpoint, Sock, SocketError, SocketEvents } from '../sockets/socket.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
@@ -29,7 +29,7 @@ function iss(w: World): number {
 
 const NO_PAYLOAD = Object.freeze({ bytes: 0 });
 /** The payload of every segment without data (packets are values: one object serves them all). */
-const EMPTY: Payload = Object.freeze({ length: 0 });
+const EMPTY: Payload = EMPTY_PAYLOAD;
 const NO_EVENTS: SocketEvents = Object.freeze({});
 
 function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = NO_PAYLOAD, seq?: number): Ipv4Packet {
@@ -37,7 +37,7 @@ function segment(sk: Sock, flags: number, payload: { text?: string; bytes: numbe
   return ipv4Packet(
     sk.local.ip, remote.ip, IPPROTO.TCP, 64, 0, 0,
     tcpHeader(sk.local.port, remote.port, (seq ?? sk.sndNxt) >>> 0, flags & TCP.ACK ? sk.rcvNxt >>> 0 : 0, flags, 64240),
-    payload.text !== undefined ? { length: payload.bytes, text: payload.text } : payload.bytes === 0 ? EMPTY : { length: payload.bytes },
+    payload.text !== undefined ? payloadOf(payload.bytes, payload.text) : payload.bytes === 0 ? EMPTY : payloadOf(payload.bytes),
   );
 }
 
