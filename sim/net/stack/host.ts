@@ -44,7 +44,6 @@ export interface NetfilterOps {
   plans?: HookPlans | undefined;
 }
 
-/** A table stage of a hook plan: the built-in chain to walk, or only its policy when it is empty (none: not in the file, so empty with policy ACCEPT). */
 /** What a stage of a hook plan does (a number, so the walker's dispatch compares small integers). */
 export const STAGE_TABLE = 0;
 export const STAGE_CONNTRACK = 1;
