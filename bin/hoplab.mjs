@@ -9,8 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist', 'cli', 'hoplab.mjs');
-/** What the CLI is built from. */
-const SOURCES = ['cli', 'sim', 'lab', 'package.json'].map((p) => join(ROOT, p));
+/** What the CLI is built from, and what decides how (esbuild reads the tsconfig files; this file holds the options). */
+const SOURCES = ['cli', 'sim', 'lab', 'package.json', 'tsconfig.json', 'tsconfig.base.json', 'bin/hoplab.mjs'].map((p) => join(ROOT, p));
 
 /** The newest modification time under `paths` (files and folders, recursively). */
 function newest(paths) {

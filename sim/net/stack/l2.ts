@@ -61,7 +61,7 @@ export function neighOutput(w: World, h: Host, dev: string, nexthop: IPv4, skb: 
 }
 
 /** The walker's state of device `name` of `h` (see DevState), made on first use. */
-export function devOf(h: Host, name: string): DevState | undefined {
+function devOf(h: Host, name: string): DevState | undefined {
   const d = h.devs.get(name);
   if (d !== undefined) return d;
   const iface = h.ifaces.get(name);
