@@ -237,7 +237,6 @@ export function runPrepared(pc: PreparedChain, table: Table, env: NfEnv, opts: R
 
 function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | undefined): TableResult {
   const explain = steps !== undefined;
-  const base = start;
   let sp = 0;
   let chain = start;
   let pos = 0;
@@ -250,7 +249,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
   for (;;) {
     if (pos >= rules.length) {
       // End of a user chain: back to the caller; end of the built-in chain: its policy.
-      if (sp === 0) return applyPolicy(base, table, env, steps);
+      if (sp === 0) return applyPolicy(start, table, env, steps);
       sp--;
       chain = chainStack[sp] as PreparedChain;
       rules = chain.rules;
@@ -336,7 +335,7 @@ function walk(start: PreparedChain, table: Table, env: NfEnv, steps: NfStep[] | 
         if (r.quiet === undefined || r.quiet.verdict !== outcome.verdict) r.quiet = { verdict: outcome.verdict, decidedBy: rule, steps: NO_STEPS };
         return r.quiet;
       case 'return': {
-        if (sp === 0) return applyPolicy(base, table, env, steps);
+        if (sp === 0) return applyPolicy(start, table, env, steps);
         sp--;
         chain = chainStack[sp] as PreparedChain;
         rules = chain.rules;

@@ -51,19 +51,21 @@ export const STAGE_NAT = 2;
 export const STAGE_CONFIRM = 3;
 
 /** One stage of a hook plan; every stage has the same shape, whatever it does. */
-export interface TableStage {
+export interface PlanStage {
   readonly kind: typeof STAGE_TABLE | typeof STAGE_CONNTRACK | typeof STAGE_NAT | typeof STAGE_CONFIRM;
   /** STAGE_TABLE (and the nat stages of HookPlans.nat): the table; the others leave it at 'filter'. */
   readonly table: Table;
-  readonly chain: NfChain | undefined;
-  /** The chain as the walk reads it (set with chain). */
+  /**
+   * A table's built-in chain for the hook, as the walk reads it; none when the table is not
+   * loaded or the file lacks the chain (the kernel's is then empty, with policy ACCEPT).
+   */
   readonly prepared: PreparedChain | undefined;
+  /** The chain holds no rule: only its policy applies. */
   readonly empty: boolean;
 }
-export type PlanStage = TableStage;
 export type HookPlans = Readonly<Record<Hook, readonly PlanStage[]>> & {
   /** The nat table's stage at each hook (consulted for a connection's first packet only). */
-  readonly nat: Readonly<Record<Hook, TableStage>>;
+  readonly nat: Readonly<Record<Hook, PlanStage>>;
 };
 
 export type Delegate = (env: NfEnv) => DelegatedVerdict | undefined;

@@ -14,7 +14,7 @@ import { formatTuple, tupleOf } from '../conntrack/tuple.js';
 import type { CtEntry } from '../conntrack/table.js';
 import { applyNat, manipOf, packetChanged, setupNat } from './nat.js';
 import { summarize, type Skb } from './skb.js';
-import { STAGE_CONFIRM, STAGE_CONNTRACK, STAGE_NAT, STAGE_TABLE, type Host, type HookPlans, type NetfilterOps, type PlanStage, type TableStage } from './host.js';
+import { STAGE_CONFIRM, STAGE_CONNTRACK, STAGE_NAT, STAGE_TABLE, type Host, type HookPlans, type NetfilterOps, type PlanStage } from './host.js';
 import type { World } from './world.js';
 import { ANY_IPV4 } from '../../core/ip.js';
 
@@ -85,7 +85,7 @@ function buildPlans(nf: NetfilterOps | undefined): HookPlans {
     }
     return out;
   };
-  const nat = {} as Record<Hook, TableStage>;
+  const nat = {} as Record<Hook, PlanStage>;
   for (const hook of Object.keys(STAGES) as Hook[]) nat[hook] = tableStage(nf, 'nat', hook);
   return new Plans(plan('PREROUTING'), plan('INPUT'), plan('FORWARD'), plan('OUTPUT'), plan('POSTROUTING'), nat);
 }
@@ -98,20 +98,20 @@ class Plans implements HookPlans {
     readonly FORWARD: readonly PlanStage[],
     readonly OUTPUT: readonly PlanStage[],
     readonly POSTROUTING: readonly PlanStage[],
-    readonly nat: Readonly<Record<Hook, TableStage>>,
+    readonly nat: Readonly<Record<Hook, PlanStage>>,
   ) {}
 }
 
-function tableStage(nf: NetfilterOps | undefined, table: Table, hook: Hook): TableStage {
+function tableStage(nf: NetfilterOps | undefined, table: Table, hook: Hook): PlanStage {
   const b = nf?.has(table) ? nf.builtin?.(table, hook) : undefined;
   return b
-    ? { kind: STAGE_TABLE, table, chain: b.chain, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 }
-    : { kind: STAGE_TABLE, table, chain: undefined, prepared: undefined, empty: true };
+    ? { kind: STAGE_TABLE, table, prepared: prepareChain(b.chains, b.chain), empty: b.chain.rules.length === 0 }
+    : { kind: STAGE_TABLE, table, prepared: undefined, empty: true };
 }
 
 /** A stage that is not a table's (conntrack, nat, confirm), in the same shape as a table's. */
-function markerStage(kind: typeof STAGE_CONNTRACK | typeof STAGE_NAT | typeof STAGE_CONFIRM): TableStage {
-  return { kind, table: 'filter', chain: undefined, prepared: undefined, empty: true };
+function markerStage(kind: typeof STAGE_CONNTRACK | typeof STAGE_NAT | typeof STAGE_CONFIRM): PlanStage {
+  return { kind, table: 'filter', prepared: undefined, empty: true };
 }
 
 const PLANS_WITHOUT_NETFILTER = buildPlans(undefined);
@@ -124,7 +124,7 @@ function plansOf(h: Host): HookPlans {
 }
 
 /** The nat table's stage at `hook` (a switch: a keyed lookup by the hook's name would be megamorphic). */
-function natFor(nat: HookPlans['nat'], hook: Hook): TableStage {
+function natFor(nat: HookPlans['nat'], hook: Hook): PlanStage {
   switch (hook) {
     case 'PREROUTING': return nat.PREROUTING;
     case 'INPUT': return nat.INPUT;
@@ -186,7 +186,7 @@ export function runHook(w: World, h: Host, hook: Hook, skb: Skb, io: HookIo): Ho
 }
 
 /** A table stage when nothing is recorded: only the policy of an empty chain, else the walk without steps. */
-function runStageQuiet(w: World, h: Host, hook: Hook, stage: TableStage, skb: Skb, io: HookIo): TableOutcome {
+function runStageQuiet(w: World, h: Host, hook: Hook, stage: PlanStage, skb: Skb, io: HookIo): TableOutcome {
   const pc = stage.prepared;
   if (pc === undefined) return T_ACCEPT;
   if (stage.empty) {

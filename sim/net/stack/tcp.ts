@@ -5,7 +5,7 @@
 
 import { fibQuery } from '../routing/fib-lookup.js';
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
-import { IPPROTO, TCP, ipv4Packet, NO_PAYLOAD as EMPTY_PAYLOAD, payloadOf, tcpHeader, type Ipv4Packet, type Payload } from '../packet.js';
+import { IPPROTO, TCP, ipv4Packet, NO_PAYLOAD as EMPTY, payloadOf, tcpHeader, type Ipv4Packet } from '../packet.js';
 import type { Endpoint, Sock, SocketError, SocketEvents } from '../sockets/socket.js';
 import type { Host } from './host.js';
 import { summarize, type Skb } from './skb.js';
@@ -29,7 +29,6 @@ function iss(w: World): number {
 
 const NO_PAYLOAD = Object.freeze({ bytes: 0 });
 /** The payload of every segment without data (packets are values: one object serves them all). */
-const EMPTY: Payload = EMPTY_PAYLOAD;
 const NO_EVENTS: SocketEvents = Object.freeze({});
 
 function segment(sk: Sock, flags: number, payload: { text?: string; bytes: number } = NO_PAYLOAD, seq?: number): Ipv4Packet {
@@ -370,7 +369,7 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
       sk.events.onClosed?.(sk);
       // The application closed this socket before: what is left is a timewait sock that delivers
       // nothing more to it and, like inet_timewait_sock, keeps none of a full socket's state
-      // alive (no cached routes, no expired timer, no parent): it waits out 60 s in every world.
+      // alive (no cached routes, no expired timer, no parent) while it waits out its 60 s.
       sk.events = NO_EVENTS;
       sk.rxDst = undefined;
       sk.dstCache = undefined;

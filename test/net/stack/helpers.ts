@@ -25,7 +25,6 @@ export function kinds<K extends TraceEvent['kind']>(events: readonly TraceEvent[
 
 export { ipv4Of };
 
-/** client --(a)-- router --(b)-- server, each with a default route toward the router. */
 /** Two hosts on one link: client 10.0.1.10, server 10.0.1.20. */
 export const PAIR = `
 name: pair
@@ -38,6 +37,7 @@ hosts:
       eth0: { link: a, addresses: [10.0.1.20/24] }
 `;
 
+/** client --(a)-- router --(b)-- server, each with a default route toward the router. */
 export const ROUTED = `
 name: routed
 hosts:
