@@ -8,8 +8,8 @@
 //   address pairs their packets show at every hop; connections open before the request (a SYN still
 //   retried from an earlier try) and HAProxy's health checks (to a `check port`) are left out.
 // - Pure ACKs are left out (when the kernel acknowledges is timing: delayed ACK, quick ACK), and
-//   data segments that followed the same hops count once (nginx writes the headers and the page
-//   in two segments).
+//   data segments that followed the same hops count once (HAProxy forwards nginx's head and page
+//   in one segment or in two, depending on whether it read the head before the page arrived).
 // - A packet's role is its flags and its addresses, with the connection's client port written `*`
 //   (any port that is not the destination of a SYN seen in the window: ephemeral, or chosen by
 //   MASQUERADE --random-fully), e.g. `SYN-ACK 172.20.6.1:80 → 192.168.0.10:*`; the nth packet of a

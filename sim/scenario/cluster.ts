@@ -267,6 +267,7 @@ function startHealthCheckServers(w: World, n: CniNode, input: KubeProxyInput | u
     const port = s.spec.healthCheckNodePort;
     if (port === undefined) continue;
     const ns = s.metadata.namespace ?? 'default';
+    // Go's net/http server: TCP_NODELAY is on for every connection Go makes or accepts.
     tcpListen(n.setup.host, 'kube-proxy', { ip: 0 as IPv4, port }, {
       onAccept: (_l, c) => {
         c.events = {
@@ -281,6 +282,6 @@ function startHealthCheckServers(w: World, n: CniNode, input: KubeProxyInput | u
           onPeerClosed: (sk) => tcpClose(w, n.setup.host, sk),
         };
       },
-    });
+    }, { nodelay: true });
   }
 }

@@ -13,6 +13,8 @@ import { tcpClose, tcpConnect, tcpSend } from '../../net/stack/tcp.js';
 import type { Sock, SocketEvents } from '../../net/sockets/socket.js';
 import type { Firable, Timer } from '../../core/scheduler.js';
 
+const CURL_SOCKET = Object.freeze({ nodelay: true });
+
 export const CURL_VERSION = '7.88.1';
 
 export type CurlOutcome = 'ok' | 'timeout' | 'reset' | 'refused';
@@ -76,7 +78,8 @@ class Transfer implements SocketEvents, Firable {
   fire(): void {
     const { w, h, req } = this;
     if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'curl', action: 'connect', message: `curl -m ${req.maxTimeS} http://${this.hostHeader}${this.path}` });
-    const r = tcpConnect(w, h, 'curl', req.to, this);
+    // curl sets TCP_NODELAY (the default of --tcp-nodelay since 7.50.2).
+    const r = tcpConnect(w, h, 'curl', req.to, this, CURL_SOCKET);
     if (typeof r === 'string') {
       this.finish('refused', 7, `curl: (7) Failed to connect to ${formatIPv4(req.to.ip)} port ${req.to.port} after ${this.elapsed()} ms: Couldn't connect to server (${r})`);
       return;

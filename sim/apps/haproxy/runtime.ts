@@ -123,7 +123,8 @@ function listenFrontend(hap: Haproxy, fe: FrontendModel): void {
       const ip = a.host !== undefined && a.host !== '' && a.host !== '*' ? parseIPv4(a.host) : ANY_IPV4;
       if (ip === undefined) { if (w.rec.enabled) note(w, h, 'unsupported', `bind ${a.text}: address not simulated`, bind.directive.loc); continue; }
       for (let port = a.portLow; port <= a.portHigh; port++) {
-        const ls = tcpListen(h, 'haproxy', { ip, port }, events, { transparent: bind.transparent });
+        // HAProxy sets TCP_NODELAY on every connection it accepts and opens.
+        const ls = tcpListen(h, 'haproxy', { ip, port }, events, { transparent: bind.transparent, nodelay: true });
         if (typeof ls === 'string') { rt.errors.push(`${fe.name}: cannot bind ${a.text}: ${ls}`); if (w.rec.enabled) note(w, h, 'bind-error', `[ALERT] Starting frontend ${fe.name}: cannot bind socket (${ls}) for [${a.text}]`, bind.directive.loc); }
       }
     }
@@ -233,7 +234,7 @@ class Session implements SocketEvents {
     this.hap.byClient.set(0, remote.ip, remote.port, 0, 0, choice);
     if (w.rec.enabled) note(w, h, 'connect', `${be.name}/${srv.name}: connecting to ${srv.addr}:${port}${bind ? ` from ${formatIPv4(bind.ip)}${transparent ? ' (usesrc: IP_TRANSPARENT)' : ''}` : ''} for ${clientText}`, (src ?? srv).directive.loc, flowOf(client));
     const side = new ServerSide(this, srv);
-    const sk = tcpConnect(w, h, 'haproxy', { ip, port }, side, bind ? { bind, transparent } : { transparent });
+    const sk = tcpConnect(w, h, 'haproxy', { ip, port }, side, bind ? { bind, transparent, nodelay: true } : { transparent, nodelay: true });
     if (typeof sk === 'string') { this.fail(srv, 'error', `connect(): ${sk}`); return; }
     this.server = sk;
     side.sk = sk;
@@ -369,7 +370,7 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
           finish(status >= 200 && status < 400, `Layer7 check ${status >= 200 && status < 400 ? 'passed' : 'wrong status'}, code: ${status}`);
         },
         onError: (_s, err) => finish(false, `Layer4 ${err === 'ECONNREFUSED' ? 'connection problem, info: "Connection refused"' : 'timeout'}`),
-      }, bindIp !== undefined ? { bind: { ip: bindIp, port: 0 } } : {});
+      }, bindIp !== undefined ? { bind: { ip: bindIp, port: 0 }, nodelay: true } : { nodelay: true });
       if (typeof sk === 'string') { finish(false, `connect(): ${sk}`); return; }
       w.sched.after(checkConnectTimeout(c) * 1000, () => { if (!done) { tcpClose(w, h, sk); finish(false, 'Layer4 timeout'); } });
     };

@@ -27,10 +27,26 @@ export interface NginxEnv {
   readonly files: ReadonlyMap<string, number>;
   /** Extra directories that exist without files. */
   readonly dirs?: ReadonlySet<string>;
+  /**
+   * Modification times of files (Unix seconds), for Last-Modified and ETag. A file without one
+   * is taken as modified when the simulated clock starts.
+   */
+  readonly mtimes?: ReadonlyMap<string, number>;
   readonly prefix: string;
   readonly tzOffsetMinutes: number;
   /** Worker pid printed in error lines as "pid#tid". */
   readonly pid: number;
+}
+
+/**
+ * When the official image's pages were built, by nginx version (Unix seconds): what its
+ * Last-Modified and ETag say. nginx:1.19.3 serves index.html with ETag "5f7340cf-264".
+ */
+const IMAGE_MTIMES: Readonly<Record<string, number>> = { '1.19.3': 0x5f7340cf };
+
+function imageMtimes(version: string): ReadonlyMap<string, number> {
+  const t = IMAGE_MTIMES[version];
+  return t === undefined ? new Map() : new Map([['/usr/share/nginx/html/index.html', t], ['/usr/share/nginx/html/50x.html', t]]);
 }
 
 /** The official image: /usr/share/nginx/html with index.html and 50x.html of that version, UTC. */
@@ -41,6 +57,7 @@ export function officialImageEnv(version = '1.19.3'): NginxEnv {
       ['/usr/share/nginx/html/index.html', indexHtmlSize(version)],
       ['/usr/share/nginx/html/50x.html', x50HtmlSize(version)],
     ]),
+    mtimes: imageMtimes(version),
     prefix: '/etc/nginx',
     tzOffsetMinutes: 0,
     pid: 29,
@@ -73,7 +90,16 @@ export interface NginxRequest {
 export interface NginxResponse {
   /** Undefined when nginx closes the connection without answering. */
   readonly status?: number;
+  /** Bytes of body sent ($body_bytes_sent): none for HEAD. */
   readonly bodyBytes: number;
+  /** The Content-Length header: the body's size, also for HEAD. */
+  readonly contentLength: number;
+  /** The static file served (200), for Content-Type, Last-Modified and ETag. */
+  readonly file?: string;
+  /** The Location header of a redirect, as nginx writes it (absolute_redirect on). */
+  readonly redirect?: string;
+  /** The settings that applied (server_tokens, sendfile, tcp_nopush). */
+  readonly settings?: LocSettings;
   readonly accessLogLine?: string;
   readonly accessLogLines: readonly string[];
   readonly errorLogLines: readonly string[];
@@ -128,6 +154,11 @@ class Served {
     readonly why: readonly string[],
     readonly location: LocationModel | undefined,
     readonly settings: LocSettings,
+    /** The file served (200 from a file), and its size. */
+    readonly file?: string,
+    readonly size = 0,
+    /** The redirect's target: a URI (made absolute in the head) or the `return` text. */
+    readonly redirect?: string,
   ) {}
 }
 
@@ -143,7 +174,8 @@ function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: stri
   const ret = s.ret ?? loc?.ret;
   if (ret) {
     const body = ret.text !== undefined && !(ret.code >= 301 && ret.code <= 308) ? utf8Bytes(ret.text).length : special(env, st, ua, ret.code);
-    return new Served(ret.code, body, NO_ERRORS, ex ? [...why, `return ${ret.code}`] : NO_WHY, loc, st);
+    const redirect = ret.code >= 301 && ret.code <= 308 && ret.text !== undefined ? ret.text : undefined;
+    return new Served(ret.code, body, NO_ERRORS, ex ? [...why, `return ${ret.code}`] : NO_WHY, loc, st, undefined, body, redirect);
   }
   if (!isStaticMethod(req.method)) return new Served(405, special(env, st, ua, 405), NO_ERRORS, ex ? [...why, `${req.method} is not allowed on static content`] : NO_WHY, loc, st);
   const root = rootPath(env, st.root);
@@ -153,7 +185,7 @@ function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: stri
       if (env.files.has(full)) {
         if (depth > 5) break;
         const r = serveStatic(env, req, s, `${uri}${name}`, ua, ex, depth + 1);
-        return ex ? new Served(r.status, r.body, r.errors, [...why, `index ${name}: internal redirect to ${uri}${name}`, ...r.why], r.location, r.settings) : r;
+        return ex ? new Served(r.status, r.body, r.errors, [...why, `index ${name}: internal redirect to ${uri}${name}`, ...r.why], r.location, r.settings, r.file, r.size, r.redirect) : r;
       }
       if (!isDir(env, `${root}${uri}`)) {
         const errors = st.logNotFound ? [{ level: 'error' as const, message: `"${full}" is not found (2: No such file or directory)` }] : NO_ERRORS;
@@ -165,12 +197,15 @@ function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: stri
   const path = `${root}${uri}`;
   const size = env.files.get(path);
   if (size === undefined) {
-    if (isDir(env, path)) return new Served(301, special(env, st, ua, 301), NO_ERRORS, ex ? [...why, `${path} is a directory: redirect to ${uri}/`] : NO_WHY, loc, st);
+    if (isDir(env, path)) {
+      const body = special(env, st, ua, 301);
+      return new Served(301, body, NO_ERRORS, ex ? [...why, `${path} is a directory: redirect to ${uri}/`] : NO_WHY, loc, st, undefined, body, `${uri}/`);
+    }
     const errors = st.logNotFound ? [{ level: 'error' as const, message: `open() "${path}" failed (2: No such file or directory)` }] : NO_ERRORS;
     return new Served(404, special(env, st, ua, 404), errors, ex ? [...why, `${path} does not exist`] : NO_WHY, loc, st);
   }
   if (req.method === 'POST') return new Served(405, special(env, st, ua, 405), NO_ERRORS, ex ? [...why, 'POST to a static file'] : NO_WHY, loc, st);
-  return new Served(200, req.method === 'HEAD' ? 0 : size, NO_ERRORS, ex ? [...why, `served ${path} (${size} bytes)`] : NO_WHY, loc, st);
+  return new Served(200, req.method === 'HEAD' ? 0 : size, NO_ERRORS, ex ? [...why, `served ${path} (${size} bytes)`] : NO_WHY, loc, st, path, size);
 }
 
 /**
@@ -306,7 +341,7 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   const conn = req.connection ?? 1;
   const requestLine = `${req.method} ${req.path} ${req.httpVersion}`;
   if (!server) {
-    return { bodyBytes: 0, accessLogLines: [], errorLogLines: [], remoteAddr: req.clientAddr, why: [`no server listens on port ${port}`] };
+    return { bodyBytes: 0, contentLength: 0, accessLogLines: [], errorLogLines: [], remoteAddr: req.clientAddr, why: [`no server listens on port ${port}`] };
   }
   const listen = listenOn(server, port);
   const ppSent = req.proxyProtocolAddr !== undefined;
@@ -314,7 +349,7 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
     const lt = listenText(listen, port);
     const raw = `${requestLine}\r\n${req.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
     const line = errorLogLine({ time: req.time, tzOffsetMinutes: env.tzOffsetMinutes, level: 'error', pid: env.pid, conn, message: `broken header: "${raw}"`, ctx: { client: req.clientAddr, server: lt, action: 'reading PROXY protocol' } });
-    return { bodyBytes: 0, accessLogLines: [], errorLogLines: levelOk(model, 'error') ? [line] : [], remoteAddr: req.clientAddr, server, why: [`${lt} expects a PROXY protocol header (listen ... proxy_protocol, line ${listen.directive.loc.line}); the connection is closed`] };
+    return { bodyBytes: 0, contentLength: 0, accessLogLines: [], errorLogLines: levelOk(model, 'error') ? [line] : [], remoteAddr: req.clientAddr, server, why: [`${lt} expects a PROXY protocol header (listen ... proxy_protocol, line ${listen.directive.loc.line}); the connection is closed`] };
   }
   const ua = header(req, 'user-agent');
   if (!listen?.proxyProtocol && ppSent) {
@@ -323,7 +358,7 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
     const ppLine = `PROXY ${src.includes(':') ? 'TCP6' : 'TCP4'} ${src} ${req.proxyProtocolDstAddr ?? req.serverAddr ?? '0.0.0.0'} ${req.proxyProtocolPort ?? 0} ${req.proxyProtocolDstPort ?? port}`;
     const body = specialResponseSize(400, { version: env.version, serverTokens: server.settings.serverTokens }) ?? 0;
     const lines = accessLines(model, server.settings, new LogVars(req, env, port, host, server, 400, body, req.clientAddr, ppLine, false));
-    const r: NginxResponse = { status: 400, bodyBytes: body, accessLogLines: lines, errorLogLines: [], remoteAddr: req.clientAddr, server, why: [`a PROXY protocol header reached ${listenText(listen, port)}, which has no proxy_protocol: read as a bad request line`] };
+    const r: NginxResponse = { status: 400, bodyBytes: body, contentLength: body, settings: server.settings, accessLogLines: lines, errorLogLines: [], remoteAddr: req.clientAddr, server, why: [`a PROXY protocol header reached ${listenText(listen, port)}, which has no proxy_protocol: read as a bad request line`] };
     return lines[0] !== undefined ? { ...r, accessLogLine: lines[0] } : r;
   }
   const real = realClientAddr(server.settings.realIp, req.clientAddr, req.proxyProtocolAddr, req.headers);
@@ -333,12 +368,26 @@ export function handleRequest(model: NginxModel, req: NginxRequest, env: NginxEn
   const errorLogLines = errorLines(model, env, req, o.errors, conn, { client: real.addr, server: server.names[0] ?? '', request: requestLine, host });
   const lines = accessLines(model, o.settings, new LogVars(req, env, port, host, server, o.status, o.body, real.addr, requestLine, true));
   const r: { -readonly [K in keyof NginxResponse]: NginxResponse[K] } = {
-    status: o.status, bodyBytes: o.body, accessLogLines: lines, errorLogLines, remoteAddr: real.addr, server,
+    status: o.status, bodyBytes: o.body, contentLength: o.file !== undefined ? o.size : o.body, settings: o.settings,
+    accessLogLines: lines, errorLogLines, remoteAddr: real.addr, server,
     why: ex ? [...(real.why ? [`client address ${real.addr} from ${real.why}`] : []), ...o.why] : NO_WHY,
   };
   if (o.location) r.location = o.location;
+  if (o.file !== undefined) r.file = o.file;
+  if (o.redirect !== undefined) r.redirect = absoluteRedirect(o.redirect, host, req.serverAddr, port);
   if (lines[0] !== undefined) r.accessLogLine = lines[0];
   return r;
+}
+
+/**
+ * absolute_redirect (on by default): a Location starting with "/" gets the scheme, the host the
+ * client asked for (its Host header without the port, else the address it connected to) and the
+ * port it connected to unless that is 80 (port_in_redirect).
+ */
+function absoluteRedirect(target: string, host: string | undefined, serverAddr: string | undefined, port: number): string {
+  if (!target.startsWith('/')) return target;
+  const name = host !== undefined && host !== '' ? host.replace(/:\d+$/, '').toLowerCase() : serverAddr ?? '0.0.0.0';
+  return `http://${name}${port === 80 ? '' : `:${port}`}${target}`;
 }
 
 /** The error log lines of a request, at or above error_log's level, with the request's context. */

@@ -7,4 +7,4 @@ export { officialImageModel } from './official-image.js';
 export { selectServer, selectLocation } from './location.js';
 export { realClientAddr } from './realip.js';
 export { timeLocal, errorLogTime, escapeLogValue, expandLogFormat, errorLogLine } from './log.js';
-export { specialResponseSize, indexHtmlSize, x50HtmlSize, REASONS } from './responses.js';
+export { specialResponseSize, indexHtmlSize, x50HtmlSize, REASONS, responseHead, keepAliveFor, type ResponseHeadFields } from './responses.js';

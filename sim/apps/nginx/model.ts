@@ -35,6 +35,10 @@ export interface LocSettings {
   readonly realIp: RealIp;
   readonly serverTokens: 'on' | 'off' | 'build';
   readonly logNotFound: boolean;
+  /** sendfile: a static file's body is sent by sendfile(2), after the head was written (default off). */
+  readonly sendfile: boolean;
+  /** tcp_nopush: with sendfile, TCP_CORK holds the head until the body joins it (default off). */
+  readonly tcpNopush: boolean;
 }
 
 export interface LocationModel {
@@ -70,6 +74,8 @@ const DEFAULT_SETTINGS: LocSettings = {
   realIp: { from: [], header: 'X-Real-IP', recursive: false },
   serverTokens: 'on',
   logNotFound: true,
+  sendfile: false,
+  tcpNopush: false,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -104,6 +110,12 @@ function applySetting(s: Mutable<LocSettings>, own: OwnLevel, d: NginxDirective,
       else s.serverTokens = a0;
       return true;
     case 'log_not_found': s.logNotFound = a0 === 'on'; return true;
+    case 'sendfile':
+    case 'tcp_nopush':
+      if (a0 !== 'on' && a0 !== 'off') out.push(diag('error', d.argLocs[0] ?? d.loc, `invalid value "${a0}" in "${d.name}" directive, it must be "on" or "off"`));
+      else if (d.name === 'sendfile') s.sendfile = a0 === 'on';
+      else s.tcpNopush = a0 === 'on';
+      return true;
     default: return false;
   }
 }

@@ -56,3 +56,65 @@ export function indexHtmlSize(version: string): number {
 export function x50HtmlSize(version: string): number {
   return versionAtLeast(version, [1, 21, 2]) ? 497 : 494;
 }
+
+/** Status texts nginx writes for codes that have no page of their own (ngx_http_status_lines). */
+const STATUS_TEXTS: Readonly<Record<number, string>> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content', 304: 'Not Modified',
+};
+
+/** Content types by file extension: the official image's mime.types, for the files it serves. */
+const MIME_TYPES: Readonly<Record<string, string>> = {
+  html: 'text/html', htm: 'text/html', shtml: 'text/html', css: 'text/css', xml: 'text/xml', txt: 'text/plain',
+  gif: 'image/gif', jpeg: 'image/jpeg', jpg: 'image/jpeg', png: 'image/png', svg: 'image/svg+xml', svgz: 'image/svg+xml',
+  ico: 'image/x-icon', webp: 'image/webp', js: 'application/javascript', json: 'application/json',
+};
+
+/** default_type in the image's nginx.conf. */
+const DEFAULT_TYPE = 'application/octet-stream';
+
+/** What a response head says (ngx_http_header_filter and the static module's headers). */
+export interface ResponseHeadFields {
+  readonly status: number;
+  readonly version: string;
+  readonly serverTokens: 'on' | 'off' | 'build';
+  /** The request's time, ms since the Unix epoch (the Date header, to the second). */
+  readonly timeMs: number;
+  readonly contentLength: number;
+  /** A static file: its path (Content-Type) and modification time (Last-Modified, ETag). */
+  readonly file?: { readonly path: string; readonly mtime: number };
+  readonly location?: string;
+  readonly keepAlive: boolean;
+}
+
+/**
+ * The head as nginx writes it: status line, Server, Date, Content-Type, Content-Length,
+ * Last-Modified, Location, Connection, then the static module's ETag and Accept-Ranges.
+ */
+export function responseHead(f: ResponseHeadFields): string {
+  const text = STATUS_TEXTS[f.status] ?? REASONS[f.status] ?? '';
+  let type = 'text/html';
+  if (f.file) {
+    const slash = f.file.path.lastIndexOf('/');
+    const dot = f.file.path.lastIndexOf('.');
+    type = dot > slash ? MIME_TYPES[f.file.path.slice(dot + 1).toLowerCase()] ?? DEFAULT_TYPE : DEFAULT_TYPE;
+  }
+  let s = `HTTP/1.1 ${f.status} ${text}\r\nServer: ${f.serverTokens === 'off' ? 'nginx' : `nginx/${f.version}`}\r\n`;
+  s += `Date: ${new Date(Math.floor(f.timeMs / 1000) * 1000).toUTCString()}\r\nContent-Type: ${type}\r\nContent-Length: ${f.contentLength}\r\n`;
+  if (f.file) s += `Last-Modified: ${new Date(f.file.mtime * 1000).toUTCString()}\r\n`;
+  if (f.location !== undefined) s += `Location: ${f.location}\r\n`;
+  s += `Connection: ${f.keepAlive ? 'keep-alive' : 'close'}\r\n`;
+  if (f.file) s += `ETag: "${f.file.mtime.toString(16)}-${f.contentLength.toString(16)}"\r\nAccept-Ranges: bytes\r\n`;
+  return `${s}\r\n`;
+}
+
+/**
+ * Whether the connection stays open after the response (r->keepalive): HTTP/1.1 unless the client
+ * asked to close, HTTP/1.0 only when it asked to keep it; never after a 400.
+ */
+export function keepAliveFor(httpVersion: string, headers: readonly (readonly [string, string])[], status: number): boolean {
+  if (status === 400) return false;
+  let conn: string | undefined;
+  for (const [k, v] of headers) if (k.length === 10 && k.toLowerCase() === 'connection') { conn = v.toLowerCase(); break; }
+  if (httpVersion === 'HTTP/1.1') return conn !== 'close';
+  return httpVersion === 'HTTP/1.0' && conn === 'keep-alive';
+}

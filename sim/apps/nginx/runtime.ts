@@ -7,11 +7,11 @@ import { ANY_IPV4, formatIPv4, parseIPv4 } from '../../core/ip.js';
 import type { Host } from '../../net/stack/host.js';
 import type { World } from '../../net/stack/world.js';
 import { tcpClose, tcpListen, tcpSend } from '../../net/stack/tcp.js';
-import { handleRequest, officialImageEnv, type NginxEnv, type NginxRequest } from './handle-request.js';
+import { handleRequest, officialImageEnv, type NginxEnv, type NginxRequest, type NginxResponse } from './handle-request.js';
 import type { Listen, NginxModel } from './model.js';
 import type { Sock, SocketEvents } from '../../net/sockets/socket.js';
 import { parseProxyV1 } from '../haproxy/proxy-protocol.js';
-import { REASONS } from './responses.js';
+import { keepAliveFor, responseHead } from './responses.js';
 
 export interface NginxLogEntry {
   readonly at: number;
@@ -54,24 +54,29 @@ export function startNginx(w: World, h: Host, model: NginxModel, env: NginxEnv =
 class Nginx {
   /** Connections accepted so far (the "*N" of error lines). */
   connections = 0;
-  /** Response heads by status and body size: they depend on nothing else. */
-  private readonly heads = new Map<number, string>();
+  /**
+   * The last head written and what it was written from: requests for the same page within one
+   * second (the Date header's resolution) get the same head.
+   */
+  private last: { readonly second: number; readonly r: NginxResponse; readonly keepAlive: boolean; readonly head: string } | undefined = undefined;
   constructor(readonly w: World, readonly h: Host, readonly model: NginxModel, readonly env: NginxEnv, readonly rt: NginxRuntime) {}
 
-  responseHead(status: number, bodyBytes: number): string {
-    // One number per (status, size) pair: HTTP status codes have three digits.
-    const key = Number.isInteger(status) && status >= 0 && status < 1000 && Number.isSafeInteger(bodyBytes * 1000) ? bodyBytes * 1000 + status : undefined;
-    let head = key !== undefined ? this.heads.get(key) : undefined;
-    if (head === undefined) {
-      head = `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\r\nServer: nginx/${this.env.version}\r\nContent-Type: text/html\r\nContent-Length: ${bodyBytes}\r\nConnection: keep-alive\r\n\r\n`;
-      if (key !== undefined) {
-        if (this.heads.size >= 256) this.heads.clear();
-        this.heads.set(key, head);
-      }
-    }
+  responseHead(r: NginxResponse, status: number, keepAlive: boolean, timeMs: number): string {
+    const second = Math.floor(timeMs / 1000);
+    const l = this.last;
+    if (l !== undefined && l.second === second && l.keepAlive === keepAlive && l.r.status === status && l.r.contentLength === r.contentLength
+      && l.r.file === r.file && l.r.redirect === r.redirect && l.r.settings?.serverTokens === r.settings?.serverTokens) return l.head;
+    const env = this.env;
+    const head = responseHead({
+      status, version: env.version, serverTokens: r.settings?.serverTokens ?? 'on', timeMs, contentLength: r.contentLength, keepAlive,
+      ...(r.file !== undefined ? { file: { path: r.file, mtime: env.mtimes?.get(r.file) ?? SIM_EPOCH_MS / 1000 } } : {}),
+      ...(r.redirect !== undefined ? { location: r.redirect } : {}),
+    });
+    this.last = { second, r, keepAlive, head };
     return head;
   }
 }
+
 
 /** PROXY protocol fields of a connection. */
 interface ProxyFields { readonly addr: string; readonly port: number; readonly dstAddr: string; readonly dstPort: number }
@@ -152,8 +157,20 @@ class Connection implements SocketEvents {
     for (const e of r.errorLogLines) logLine(w, h, rt, r.remoteAddr, r.status, e, true);
     for (const a of r.accessLogLines) logLine(w, h, rt, r.remoteAddr, r.status, a, false);
     if (r.status === undefined) { tcpClose(w, h, s); return; }
-    const resp = this.ngx.responseHead(r.status, r.bodyBytes);
-    tcpSend(w, h, s, resp, resp.length + r.bodyBytes);
+    const keepAlive = keepAliveFor(httpVersion, headers, r.status);
+    const resp = this.ngx.responseHead(r, r.status, keepAlive, time);
+    const st = r.settings;
+    if (r.file !== undefined && r.bodyBytes > 0 && st !== undefined && st.sendfile && !st.tcpNopush) {
+      // The head is written, then the file goes by sendfile(2): two writes, and the second is a
+      // small segment Nagle holds until the head is acknowledged. (nginx sets TCP_NODELAY, which
+      // would push it, only when it finalizes the request for keep-alive; the captures show the
+      // ACK is back before that.) tcp_nopush (TCP_CORK) or sendfile off make them one write.
+      tcpSend(w, h, s, resp, resp.length);
+      tcpSend(w, h, s, '', r.bodyBytes);
+    } else {
+      tcpSend(w, h, s, resp, resp.length + r.bodyBytes);
+    }
+    if (!keepAlive) tcpClose(w, h, s);
   }
 }
 

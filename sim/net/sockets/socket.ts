@@ -59,8 +59,15 @@ export interface Sock {
   received: number;
   /** Sent our FIN. */
   finSent: boolean;
-  /** Data waiting for the handshake to finish (undefined when none waits). */
+  /**
+   * Data written and not sent yet (undefined when none waits): until the handshake completes, or
+   * held by Nagle's algorithm until the last small segment is acknowledged.
+   */
   pendingSend: { text: string; bytes: number }[] | undefined;
+  /** TCP_NODELAY: small segments go at once (Nagle's algorithm off). Linux's default is off. */
+  nodelay: boolean;
+  /** snd_sml: the end of the last segment sent that was smaller than the MSS (Minshall's Nagle). */
+  sndSml: number;
   closeAfterSend: boolean;
   /**
    * sk_rx_dst: the input route of a packet this (full, connected) socket received, with the
@@ -106,8 +113,8 @@ export class SocketTable {
     this.nsName = nsName;
   }
 
-  create(proto: 'tcp' | 'udp', owner: string, local: Endpoint, events: SocketEvents, opts: { transparent?: boolean; mark?: number; bindDev?: string } = {}): Sock {
-    return new Socket(this.nextId++, this.nsName, proto, owner, local, events, opts.transparent ?? false, opts.mark ?? 0, opts.bindDev);
+  create(proto: 'tcp' | 'udp', owner: string, local: Endpoint, events: SocketEvents, opts: { transparent?: boolean; mark?: number; bindDev?: string; nodelay?: boolean } = {}): Sock {
+    return new Socket(this.nextId++, this.nsName, proto, owner, local, events, opts.transparent ?? false, opts.mark ?? 0, opts.bindDev, opts.nodelay ?? false);
   }
 
   listen(s: Sock): void {
@@ -230,6 +237,7 @@ class Socket implements Sock, Linked<Socket> {
   finSent = false;
   pendingSend: { text: string; bytes: number }[] | undefined = undefined;
   closeAfterSend = false;
+  sndSml = 0;
   rxDst: RxDst | undefined = undefined;
   dstCache: SkDst | undefined = undefined;
   /** Neighbours in the table's list of hashed sockets. */
@@ -246,6 +254,7 @@ class Socket implements Sock, Linked<Socket> {
     public transparent: boolean,
     public mark: number,
     public bindDev: string | undefined,
+    public nodelay: boolean,
   ) {}
   describe(): string {
     return describeSock(this);

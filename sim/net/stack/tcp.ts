@@ -1,7 +1,8 @@
 // TCP as far as outcomes need it (net/ipv4/tcp_ipv4.c, tcp_input.c, tcp_timer.c): the handshake
 // with SYN retransmission as the host's kernel times it, SYN-ACK retransmission by listeners,
-// data acknowledged at once (quick-ACK mode) and a FIN's ACK delayed (ping-pong), FIN close,
-// RST for segments no socket wants, and errors from RST and ICMP that end a connect attempt.
+// data acknowledged at once (quick-ACK mode) and a FIN's ACK delayed (ping-pong), Nagle's
+// algorithm (Minshall's variant) for sockets without TCP_NODELAY, FIN close, RST for segments no
+// socket wants, and errors from RST and ICMP that end a connect attempt.
 
 import { fibQuery } from '../routing/fib-lookup.js';
 import { ANY_IPV4, formatIPv4, type IPv4 } from '../../core/ip.js';
@@ -81,6 +82,8 @@ export interface ConnectOptions {
   readonly transparent?: boolean;
   readonly mark?: number;
   readonly bindDev?: string;
+  /** TCP_NODELAY (curl and HAProxy set it on their connections). */
+  readonly nodelay?: boolean;
 }
 
 /** connect(): returns the socket, or an error when the kernel refuses the bind or has no route. */
@@ -102,6 +105,7 @@ export function tcpConnect(w: World, h: Host, owner: string, remote: Endpoint, e
   sk.iss = iss(w);
   sk.sndUna = sk.iss;
   sk.sndNxt = sk.iss + 1;
+  sk.sndSml = sk.iss;
   h.sockets.hash(sk);
   sendSyn(w, h, sk);
   return sk;
@@ -143,25 +147,95 @@ function synAckTimeout(w: World, h: Host, child: Sock): void {
   sendSynAck(w, h, child);
 }
 
-export function tcpListen(h: Host, owner: string, local: Endpoint, events: SocketEvents, o: { transparent?: boolean; bindDev?: string } = {}): Sock | SocketError {
+/** `nodelay` is TCP_NODELAY on the listener, which the connections it accepts inherit. */
+export function tcpListen(h: Host, owner: string, local: Endpoint, events: SocketEvents, o: { transparent?: boolean; bindDev?: string; nodelay?: boolean } = {}): Sock | SocketError {
   if (local.ip !== ANY_IPV4 && !h.routing.isLocal(local.ip) && !o.transparent && !h.sysctl.ip_nonlocal_bind) return 'EADDRNOTAVAIL';
   if (h.sockets.portInUse('tcp', local.ip, local.port)) return 'EADDRINUSE';
-  const sk = h.sockets.create('tcp', owner, local, events, { ...(o.transparent !== undefined ? { transparent: o.transparent } : {}), ...(o.bindDev !== undefined ? { bindDev: o.bindDev } : {}) });
+  const sk = h.sockets.create('tcp', owner, local, events, { ...(o.transparent !== undefined ? { transparent: o.transparent } : {}), ...(o.bindDev !== undefined ? { bindDev: o.bindDev } : {}), ...(o.nodelay !== undefined ? { nodelay: o.nodelay } : {}) });
   h.sockets.listen(sk);
   return sk;
 }
 
+/**
+ * write(): the data goes out in segments of at most the MSS, each as soon as Nagle's algorithm
+ * lets it. Data written earlier and still waiting goes first.
+ */
 export function tcpSend(w: World, h: Host, sk: Sock, text: string, bytes = text.length): void {
-  if (sk.state === 'SYN_SENT' || sk.state === 'SYN_RECV') { (sk.pendingSend ??= []).push({ text, bytes }); return; }
+  if (sk.state === 'SYN_SENT' || sk.state === 'SYN_RECV' || sk.pendingSend !== undefined) { (sk.pendingSend ??= []).push({ text, bytes }); return; }
   if (sk.state !== 'ESTABLISHED' && sk.state !== 'CLOSE_WAIT') return;
+  sendData(w, h, sk, text, bytes);
+}
+
+/** `a` is later than `b` in sequence space (the kernel's after()). */
+function seqAfter(a: number, b: number): boolean {
+  return ((b - a) | 0) < 0;
+}
+
+/**
+ * tcp_nagle_check with Minshall's variant (tcp_minshall_check): a segment smaller than the MSS
+ * waits while data is in flight and the last small segment sent is not acknowledged, unless the
+ * socket has TCP_NODELAY.
+ */
+function nagleHolds(sk: Sock): boolean {
+  return !sk.nodelay && sk.sndNxt !== sk.sndUna && seqAfter(sk.sndSml, sk.sndUna) && !seqAfter(sk.sndSml, sk.sndNxt);
+}
+
+/**
+ * Sends `bytes` of data (its text on the first segment); what Nagle holds back is queued on the
+ * socket, for the ACK that lets it go (tcp_data_snd_check) or for close().
+ */
+function sendData(w: World, h: Host, sk: Sock, text: string, bytes: number): void {
   let left = bytes;
   let first = true;
   while (left > 0) {
     const n = Math.min(left, MSS);
+    if (n < MSS && nagleHolds(sk)) {
+      (sk.pendingSend ??= []).push({ text: first ? text : '', bytes: left });
+      if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'nagle', message: `${sk.owner}: ${left} bytes wait until the last small segment is acknowledged (Nagle's algorithm; the socket has no TCP_NODELAY)` });
+      return;
+    }
     xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), w.rec.enabled ? `${sk.owner} sends ${n} bytes` : '');
     sk.sndNxt = (sk.sndNxt + n) >>> 0;
+    // tcp_minshall_update
+    if (n < MSS) sk.sndSml = sk.sndNxt;
     left -= n;
     first = false;
+  }
+}
+
+/** tcp_data_snd_check: an ACK moved snd_una, so data Nagle held may go now. */
+function pushHeld(w: World, h: Host, sk: Sock): void {
+  const q = sk.pendingSend;
+  if (q === undefined || (sk.state !== 'ESTABLISHED' && sk.state !== 'CLOSE_WAIT')) return;
+  sk.pendingSend = undefined;
+  for (let i = 0; i < q.length; i++) {
+    const d = q[i] as { text: string; bytes: number };
+    // Once Nagle holds a segment again, the rest waits behind it.
+    const waiting = sk.pendingSend as { text: string; bytes: number }[] | undefined;
+    if (waiting !== undefined) waiting.push(d);
+    else sendData(w, h, sk, d.text, d.bytes);
+  }
+}
+
+/**
+ * close() with data still queued: tcp_send_fin puts the FIN on the last queued segment and pushes
+ * them all with Nagle off.
+ */
+function sendHeldWithFin(w: World, h: Host, sk: Sock): void {
+  const q = sk.pendingSend as { text: string; bytes: number }[];
+  sk.pendingSend = undefined;
+  for (let i = 0; i < q.length; i++) {
+    const d = q[i] as { text: string; bytes: number };
+    let left = d.bytes;
+    let first = true;
+    while (left > 0) {
+      const n = Math.min(left, MSS);
+      const last = i === q.length - 1 && left === n;
+      xmit(w, h, sk, segment(sk, last ? TCP.FIN | TCP.PSH | TCP.ACK : TCP.PSH | TCP.ACK, first ? { text: d.text, bytes: n } : { bytes: n }), w.rec.enabled ? `${sk.owner} sends ${n} bytes${last ? ' and closes: FIN' : ''}` : '');
+      sk.sndNxt = (sk.sndNxt + n) >>> 0;
+      left -= n;
+      first = false;
+    }
   }
 }
 
@@ -171,14 +245,10 @@ export function tcpClose(w: World, h: Host, sk: Sock): void {
   switch (sk.state) {
     case 'ESTABLISHED':
     case 'SYN_RECV':
-      sk.state = 'FIN_WAIT1';
-      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), w.rec.enabled ? `${sk.owner} closes: FIN` : '');
-      sk.sndNxt = (sk.sndNxt + 1) >>> 0;
-      sk.finSent = true;
-      return;
     case 'CLOSE_WAIT':
-      sk.state = 'LAST_ACK';
-      xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), w.rec.enabled ? `${sk.owner} closes: FIN` : '');
+      if (sk.state !== 'SYN_RECV' && sk.pendingSend !== undefined) sendHeldWithFin(w, h, sk);
+      else xmit(w, h, sk, segment(sk, TCP.FIN | TCP.ACK), w.rec.enabled ? `${sk.owner} closes: FIN` : '');
+      sk.state = sk.state === 'CLOSE_WAIT' ? 'LAST_ACK' : 'FIN_WAIT1';
       sk.sndNxt = (sk.sndNxt + 1) >>> 0;
       sk.finSent = true;
       return;
@@ -237,13 +307,14 @@ function listenerRcv(w: World, h: Host, ls: Sock, skb: Skb): void {
   if ((l.flags & TCP.SYN) && !(l.flags & TCP.ACK)) {
     const existing = h.sockets.lookupEstablished4('tcp', p.src, l.sport, p.dst, l.dport);
     if (existing) { established(w, h, existing, skb); return; }
-    const child = h.sockets.create('tcp', ls.owner, { ip: p.dst, port: l.dport }, ls.events, { transparent: ls.transparent });
+    const child = h.sockets.create('tcp', ls.owner, { ip: p.dst, port: l.dport }, ls.events, { transparent: ls.transparent, nodelay: ls.nodelay });
     child.remote = { ip: p.src, port: l.sport };
     child.parent = ls;
     child.state = 'SYN_RECV';
     child.iss = iss(w);
     child.sndUna = child.iss;
     child.sndNxt = child.iss + 1;
+    child.sndSml = child.iss;
     child.rcvNxt = (l.seq + 1) >>> 0;
     h.sockets.hash(child);
     sendSynAck(w, h, child);
@@ -355,6 +426,7 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
     if (!(fin && sk.state === 'ESTABLISHED')) xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK');
     sk.events.onData?.(sk, p.payload.text ?? '', p.payload.length);
   }
+  if (sk.pendingSend !== undefined && (f & TCP.ACK)) pushHeld(w, h, sk);
   if (fin) {
     sk.rcvNxt = (sk.rcvNxt + 1) >>> 0;
     if (sk.state === 'ESTABLISHED') {

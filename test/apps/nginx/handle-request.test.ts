@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseNginxConf } from '../../../sim/parsers/nginx-conf/index.js';
 import {
-  handleRequest, indexHtmlSize, officialImageEnv, officialImageModel, resolveNginx, specialResponseSize, type NginxEnv, type NginxRequest,
+  handleRequest, indexHtmlSize, keepAliveFor, officialImageEnv, officialImageModel, resolveNginx, responseHead, specialResponseSize, type NginxEnv, type NginxRequest,
 } from '../../../sim/apps/nginx/index.js';
 
 const curl = (path: string, extra: Partial<NginxRequest> = {}): NginxRequest => ({
@@ -18,6 +18,18 @@ describe('the ICTSC write-up log lines (official image, nginx 1.19)', () => {
     const r = handleRequest(m.value, curl('/', { time: Date.UTC(2020, 9, 31, 5, 1, 20) }));
     expect(r.accessLogLine).toBe('172.20.5.0 - - [31/Oct/2020:05:01:20 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/7.58.0" "-"');
     expect(r.errorLogLines).toEqual([]);
+  });
+  it("GET / -> the image's head: 238 bytes, as the lab's captures show nginx sending it", () => {
+    const env = officialImageEnv('1.19.3');
+    const r = handleRequest(m.value, curl('/', { time: Date.UTC(2020, 9, 31, 5, 1, 20) }), env);
+    expect(r.file).toBe('/usr/share/nginx/html/index.html');
+    const head = responseHead({
+      status: 200, version: env.version, serverTokens: 'on', timeMs: Date.UTC(2020, 9, 31, 5, 1, 20, 700), contentLength: r.contentLength,
+      keepAlive: true, file: { path: r.file ?? '', mtime: env.mtimes?.get(r.file ?? '') ?? 0 },
+    });
+    expect(head).toBe('HTTP/1.1 200 OK\r\nServer: nginx/1.19.3\r\nDate: Sat, 31 Oct 2020 05:01:20 GMT\r\nContent-Type: text/html\r\nContent-Length: 612\r\n'
+      + 'Last-Modified: Tue, 29 Sep 2020 14:12:31 GMT\r\nConnection: keep-alive\r\nETag: "5f7340cf-264"\r\nAccept-Ranges: bytes\r\n\r\n');
+    expect(head.length).toBe(238);
   });
   it('GET /from_host01 -> 404 153 and the error line', () => {
     const env: NginxEnv = { ...officialImageEnv('1.19.3'), pid: 28 };
@@ -37,7 +49,7 @@ describe('the ICTSC write-up log lines (official image, nginx 1.19)', () => {
 
 describe('against real nginx 1.22.1 (fixtures/real/nginx-logs.json)', () => {
   const data = JSON.parse(readFileSync(new URL('./fixtures/real/nginx-logs.json', import.meta.url), 'utf8')) as {
-    nginx: string; cases: { name: string; status_line: string; access: string[]; error: string[] }[];
+    nginx: string; cases: { name: string; status_line: string; head: string[]; access: string[]; error: string[] }[];
   };
   const conf = `http {
     log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
@@ -65,7 +77,15 @@ describe('against real nginx 1.22.1 (fixtures/real/nginx-logs.json)', () => {
     'no PROXY header on a proxy_protocol listen': { path: '/', serverPort: 19082 },
     'PROXY header with realip proxy_protocol': { path: '/', serverPort: 19082, proxyProtocolAddr: '192.168.0.10', proxyProtocolPort: 40000 },
     'X-Forwarded-For recursive': { path: '/', serverPort: 19083, headers: [...hdrs.slice(0, 3), ['X-Forwarded-For', '203.0.113.7, 10.1.2.3'], ['Connection', 'close']] },
+    'kept alive': { path: '/', headers: hdrs.slice(0, 3) },
+    'HTTP/1.0': { path: '/', httpVersion: 'HTTP/1.0', headers: hdrs.slice(0, 3) },
+    HEAD: { method: 'HEAD', path: '/' },
   };
+  // The file's modification time is the fixture run's: Last-Modified and the ETag's first half are
+  // compared as their shapes.
+  const normHead = (l: string): string => l
+    .replace(/^Date: .*/, 'Date: DATE').replace(/^Last-Modified: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/, 'Last-Modified: MTIME')
+    .replace(/^ETag: "[0-9a-f]{8}-/, 'ETag: "MTIME-');
   const norm = (l: string): string => l
     .replace(/\/tmp\/tmp\w+\/html/g, '/srv/html')
     .replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d/, 'TIME').replace(/\[\d\d\/\w+\/\d{4}:\d\d:\d\d:\d\d \+0000\]/, '[TIME]')
@@ -79,6 +99,16 @@ describe('against real nginx 1.22.1 (fixtures/real/nginx-logs.json)', () => {
       expect(r.status === undefined ? undefined : String(r.status)).toBe(status);
       expect(r.accessLogLines.map(norm)).toEqual(c.access.map(norm));
       expect(r.errorLogLines.map(norm)).toEqual(c.error.length ? [norm(c.error.join('\r\n'))] : []);
+      if (r.status === undefined) { expect(c.head).toEqual([]); return; }
+      const head = responseHead({
+        status: r.status, version: data.nginx, serverTokens: r.settings?.serverTokens ?? 'on', timeMs: 0, contentLength: r.contentLength,
+        keepAlive: keepAliveFor(q.httpVersion ?? 'HTTP/1.1', q.headers ?? hdrs, r.status),
+        ...(r.file !== undefined ? { file: { path: r.file, mtime: 0x6b07dab5 } } : {}), ...(r.redirect !== undefined ? { location: r.redirect } : {}),
+      });
+      expect(head.endsWith('\r\n\r\n')).toBe(true);
+      const lines = head.slice(0, -4).split('\r\n');
+      expect(lines[0]).toBe(c.status_line);
+      expect(lines.slice(1).map(normHead)).toEqual(c.head.map(normHead));
     });
   }
 });
