@@ -6,6 +6,11 @@ export interface BenchResult {
   unit: string;
   target?: number;
   extra?: Record<string, string | number>;
+  /**
+   * The samples the median was taken over. A benchmark that runs in several processes (its file
+   * exports `processes`) has the samples of all of them pooled by bench/run.ts.
+   */
+  samples?: number[];
 }
 
 /** The median of the samples (the mean of the two middle ones for an even count). */

@@ -5,14 +5,16 @@
 // engine into its worker, then run by plain node in a process of its own. Not through tsx, whose
 // per-file transform keeps every function's name with a wrapper (slower closures than any shipped
 // build has); and alone, so that no result depends on which benchmark ran before it (the heap
-// another left behind, the code it made the JIT compile, the browser it started).
+// another left behind, the code it made the JIT compile, the browser it started). A benchmark whose
+// file exports `processes` runs in that many processes, one after another, and its samples are
+// pooled.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { BenchResult } from './result.js';
+import { median, type BenchResult } from './result.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Where the bundles go (dist/ is not versioned; packages resolve from the project's node_modules). */
@@ -25,7 +27,7 @@ async function bundle(file: string): Promise<string> {
   const outfile = join(OUT, file.replace(/\.ts$/, '.mjs'));
   await build({
     stdin: {
-      contents: `import run from ${JSON.stringify(`./${file}`)};\nconsole.log(${JSON.stringify(MARK)} + JSON.stringify(await run()));\n`,
+      contents: `import run, * as bench from ${JSON.stringify(`./${file}`)};\nconsole.log(${JSON.stringify(MARK)} + JSON.stringify({ processes: bench.processes ?? 1, results: await run() }));\n`,
       resolveDir: here,
       sourcefile: `${file} (entry)`,
       loader: 'ts',
@@ -41,6 +43,43 @@ async function bundle(file: string): Promise<string> {
   return outfile;
 }
 
+interface ProcessResults { readonly processes: number; readonly results: BenchResult[] }
+
+/** One process running a bundled benchmark: its results, or why there are none. */
+function runProcess(bundled: string): ProcessResults | string {
+  const r = spawnSync(process.execPath, [bundled], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
+  let out: ProcessResults | undefined;
+  for (const line of (r.stdout ?? '').split('\n')) {
+    if (line.startsWith(MARK)) out = JSON.parse(line.slice(MARK.length)) as ProcessResults;
+    else if (line !== '') console.log(line);
+  }
+  if (out) return out;
+  const err = (r.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '');
+  return err.find((l) => /Error/.test(l)) ?? err[err.length - 1] ?? `exit status ${r.status ?? r.signal}`;
+}
+
+/**
+ * Results of several processes as one: pooled samples and their median (or the median of the
+ * processes' medians when a result has no samples), with each process's median beside it. One
+ * process's median moves with the machine's speed over its few seconds; pooling several
+ * processes, run one after another, is a steadier estimate.
+ */
+function pool(runs: readonly BenchResult[][]): BenchResult[] {
+  const first = runs[0] ?? [];
+  if (runs.length < 2) return first;
+  return first.map((r) => {
+    const same = runs.map((rs) => rs.find((x) => x.name === r.name)).filter((x): x is BenchResult => x !== undefined);
+    const samples = same.every((x) => x.samples !== undefined) ? same.flatMap((x) => x.samples ?? []) : undefined;
+    const perProcess = same.map((x) => x.median.toFixed(x.median < 10 ? 2 : 1)).join('/');
+    return {
+      ...r,
+      median: samples ? median(samples) : median(same.map((x) => x.median)),
+      extra: { ...r.extra, processes: same.length, medians: perProcess },
+      ...(samples ? { samples } : {}),
+    };
+  });
+}
+
 async function runOne(file: string): Promise<BenchResult[] | string> {
   let bundled: string;
   try {
@@ -48,15 +87,15 @@ async function runOne(file: string): Promise<BenchResult[] | string> {
   } catch (e) {
     return `bundling failed: ${(e as Error).message.split('\n')[0] ?? ''}`;
   }
-  const r = spawnSync(process.execPath, [bundled], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
-  let results: BenchResult[] | undefined;
-  for (const line of (r.stdout ?? '').split('\n')) {
-    if (line.startsWith(MARK)) results = JSON.parse(line.slice(MARK.length)) as BenchResult[];
-    else if (line !== '') console.log(line);
+  const first = runProcess(bundled);
+  if (typeof first === 'string') return first;
+  const runs = [first.results];
+  for (let i = 1; i < first.processes; i++) {
+    const more = runProcess(bundled);
+    if (typeof more === 'string') return more;
+    runs.push(more.results);
   }
-  if (results) return results;
-  const err = (r.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '');
-  return err.find((l) => /Error/.test(l)) ?? err[err.length - 1] ?? `exit status ${r.status ?? r.signal}`;
+  return pool(runs);
 }
 
 async function main(): Promise<void> {

@@ -6,6 +6,9 @@ import { median, type BenchResult } from './result.js';
 
 const files: ScenarioFiles = folderFiles('topologies/ictsc2020-nodeport-source-ip');
 
+/** A request takes microseconds: one process's few seconds see the machine's speed of the moment. */
+export const processes = 3;
+
 export default async function run(): Promise<BenchResult[]> {
   const sc = loadScenario(files);
   // Per request: the same world serves N requests; the cost of one is (time for N+1) - (time for 1).
@@ -35,8 +38,8 @@ export default async function run(): Promise<BenchResult[]> {
   const build: number[] = [];
   for (let i = 0; i < 7; i++) build.push(t(0, 1));
   return [
-    { name: 'one HTTP request through the ICTSC scenario (step 4), both directions, every hook', median: median(perRequest), unit: 'µs', target: 50 },
-    { name: 'explore of 1,000 sequential requests (step 3)', median: median(explore), unit: 'ms', target: 100, extra: { paths } },
+    { name: 'one HTTP request through the ICTSC scenario (step 4), both directions, every hook', median: median(perRequest), unit: 'µs', target: 50, samples: perRequest },
+    { name: 'explore of 1,000 sequential requests (step 3)', median: median(explore), unit: 'ms', target: 100, extra: { paths }, samples: explore },
     { name: 'building the ICTSC world (parse every file, schedule, CNI, kube-proxy rules)', median: median(build), unit: 'ms' },
   ];
 }
