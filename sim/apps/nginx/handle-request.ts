@@ -256,7 +256,17 @@ const VARIABLES: ReadonlyMap<string, number> = new Map([
  * A log_format resolved once: literal text around each variable (lits has one more entry than
  * vars), each variable's number, and for $http_NAME the header name it reads (lower case).
  */
-interface LogProgram { readonly lits: readonly string[]; readonly vars: readonly number[]; readonly headers: readonly string[] }
+class LogProgram {
+  /**
+   * The values the last line was written from, and that line: consecutive requests mostly log
+   * the same values (the same client, request and status within one second), and then share it.
+   */
+  readonly lastValues: (string | undefined)[];
+  lastLine: string | undefined = undefined;
+  constructor(readonly lits: readonly string[], readonly vars: readonly number[], readonly headers: readonly string[]) {
+    this.lastValues = vars.map(() => undefined);
+  }
+}
 
 const programs = new Map<string, LogProgram>();
 function logProgram(format: string): LogProgram {
@@ -274,7 +284,7 @@ function logProgram(format: string): LogProgram {
       headers.push(http ? name.slice(5).replace(/_/g, '-').toLowerCase() : '');
       lits.push(parts[i + 1] as string);
     }
-    p = { lits, vars, headers };
+    p = new LogProgram(lits, vars, headers);
     programs.set(format, p);
   }
   return p;
@@ -317,12 +327,21 @@ class LogVars {
  * built with `+` would stay a rope of one node per piece.
  */
 function expand(p: LogProgram, v: LogVars): string {
-  const parts: string[] = [p.lits[0] as string];
+  const last = p.lastValues;
+  let same = p.lastLine !== undefined;
   for (let i = 0; i < p.vars.length; i++) {
     const x = v.value(p.vars[i] as number, p.headers[i] as string);
+    if (x !== last[i]) { last[i] = x; same = false; }
+  }
+  if (same) return p.lastLine as string;
+  const parts: string[] = [p.lits[0] as string];
+  for (let i = 0; i < last.length; i++) {
+    const x = last[i];
     parts.push(x === undefined || x === '' ? '-' : escapeLogValue(x), p.lits[i + 1] as string);
   }
-  return parts.join('');
+  const line = parts.join('');
+  p.lastLine = line;
+  return line;
 }
 
 function accessLines(model: NginxModel, settings: LocSettings, v: LogVars): string[] {
