@@ -78,7 +78,8 @@ export function tellStory(events: readonly TraceEvent[]): string[] {
         get(e.packet, e.host).end = `${e.disposition} at ${e.host}: ${e.reason}${e.loc ? ` (${e.loc.file}:${e.loc.line})` : ''}`;
         break;
       case 'app':
-        if (e.app !== 'kernel') apps.push(`${(e.t / 1000).toFixed(1)} ms ${e.host} ${e.app}: ${e.message}`);
+        // The kernel's own notes are about packets (ARP, decapsulation), except a write Nagle holds.
+        if (e.app !== 'kernel' || e.action === 'nagle') apps.push(`${(e.t / 1000).toFixed(1)} ms ${e.host} ${e.app}: ${e.message}`);
         break;
       default:
         break;

@@ -182,16 +182,17 @@ function nagleHolds(sk: Sock): boolean {
 
 /**
  * Sends `bytes` of data (its text on the first segment); what Nagle holds back is queued on the
- * socket, for the ACK that lets it go (tcp_data_snd_check) or for close().
+ * socket, for the ACK that lets it go (tcp_data_snd_check) or for close(). `requeued`: data that
+ * was already held (the trace noted it then).
  */
-function sendData(w: World, h: Host, sk: Sock, text: string, bytes: number): void {
+function sendData(w: World, h: Host, sk: Sock, text: string, bytes: number, requeued = false): void {
   let left = bytes;
   let first = true;
   while (left > 0) {
     const n = Math.min(left, MSS);
     if (n < MSS && nagleHolds(sk)) {
       (sk.pendingSend ??= []).push({ text: first ? text : '', bytes: left });
-      if (w.rec.enabled) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'nagle', message: `${sk.owner}: ${left} bytes wait until the last small segment is acknowledged (Nagle's algorithm; the socket has no TCP_NODELAY)` });
+      if (w.rec.enabled && !requeued) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'nagle', message: `${sk.owner}: ${left} bytes wait until the last small segment is acknowledged (Nagle's algorithm; the socket has no TCP_NODELAY)` });
       return;
     }
     xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), w.rec.enabled ? `${sk.owner} sends ${n} bytes` : '');
@@ -213,7 +214,7 @@ function pushHeld(w: World, h: Host, sk: Sock): void {
     // Once Nagle holds a segment again, the rest waits behind it.
     const waiting = sk.pendingSend as { text: string; bytes: number }[] | undefined;
     if (waiting !== undefined) waiting.push(d);
-    else sendData(w, h, sk, d.text, d.bytes);
+    else sendData(w, h, sk, d.text, d.bytes, true);
   }
 }
 
@@ -405,6 +406,7 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
     xmit(w, h, sk, segment(sk, TCP.ACK), 'duplicate SYN-ACK: ACK again');
     return;
   }
+  const unaBefore = sk.sndUna;
   if (f & TCP.ACK) {
     sk.sndUna = l.ack;
     if (sk.state === 'FIN_WAIT1' && l.ack === sk.sndNxt) sk.state = 'FIN_WAIT2';
@@ -426,7 +428,8 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
     if (!(fin && sk.state === 'ESTABLISHED')) xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK');
     sk.events.onData?.(sk, p.payload.text ?? '', p.payload.length);
   }
-  if (sk.pendingSend !== undefined && (f & TCP.ACK)) pushHeld(w, h, sk);
+  // tcp_data_snd_check: what Nagle held may go once this segment acknowledged more.
+  if (sk.pendingSend !== undefined && sk.sndUna !== unaBefore) pushHeld(w, h, sk);
   if (fin) {
     sk.rcvNxt = (sk.rcvNxt + 1) >>> 0;
     if (sk.state === 'ESTABLISHED') {
