@@ -68,7 +68,6 @@ export interface Sock {
   nodelay: boolean;
   /** snd_sml: the end of the last segment sent that was smaller than the MSS (Minshall's Nagle). */
   sndSml: number;
-  closeAfterSend: boolean;
   /**
    * sk_rx_dst: the input route of a packet this (full, connected) socket received, with the
    * device it came in on and the routing generation it belongs to (inet_sk_rx_dst_set). Early
@@ -236,7 +235,6 @@ class Socket implements Sock, Linked<Socket> {
   received = 0;
   finSent = false;
   pendingSend: { text: string; bytes: number }[] | undefined = undefined;
-  closeAfterSend = false;
   sndSml = 0;
   rxDst: RxDst | undefined = undefined;
   dstCache: SkDst | undefined = undefined;

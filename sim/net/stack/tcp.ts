@@ -393,7 +393,6 @@ function flushPending(w: World, h: Host, sk: Sock): void {
     sk.pendingSend = undefined;
     for (const d of pend) tcpSend(w, h, sk, d.text, d.bytes);
   }
-  if (sk.closeAfterSend) tcpClose(w, h, sk);
 }
 
 function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
