@@ -163,7 +163,7 @@ export function tcpListen(h: Host, owner: string, local: Endpoint, events: Socke
 export function tcpSend(w: World, h: Host, sk: Sock, text: string, bytes = text.length): void {
   if (sk.state === 'SYN_SENT' || sk.state === 'SYN_RECV' || sk.pendingSend !== undefined) { (sk.pendingSend ??= []).push({ text, bytes }); return; }
   if (sk.state !== 'ESTABLISHED' && sk.state !== 'CLOSE_WAIT') return;
-  sendData(w, h, sk, text, bytes);
+  sendData(w, h, sk, text, bytes, WRITE);
 }
 
 /** `a` is later than `b` in sequence space (the kernel's after()). */
@@ -180,22 +180,30 @@ function nagleHolds(sk: Sock): boolean {
   return !sk.nodelay && sk.sndNxt !== sk.sndUna && seqAfter(sk.sndSml, sk.sndUna) && !seqAfter(sk.sndSml, sk.sndNxt);
 }
 
+/** How sendData sends: a new write, a write Nagle held before, or data close() pushes out. */
+const WRITE = 0;
+const HELD = 1;
+const PUSH = 2;
+const PUSH_FIN = 3;
+
 /**
- * Sends `bytes` of data (its text on the first segment); what Nagle holds back is queued on the
- * socket, for the ACK that lets it go (tcp_data_snd_check) or for close(). `requeued`: data that
- * was already held (the trace noted it then).
+ * Sends `bytes` of data (its text on the first segment). A write (WRITE, HELD) goes as Nagle
+ * lets it: what it holds back is queued on the socket, for the ACK that lets it go
+ * (tcp_data_snd_check) or for close(); the trace notes a hold once. PUSH sends it all (close()
+ * pushes with Nagle off), PUSH_FIN with the FIN on the last segment.
  */
-function sendData(w: World, h: Host, sk: Sock, text: string, bytes: number, requeued = false): void {
+function sendData(w: World, h: Host, sk: Sock, text: string, bytes: number, how: number): void {
   let left = bytes;
   let first = true;
   while (left > 0) {
     const n = Math.min(left, MSS);
-    if (n < MSS && nagleHolds(sk)) {
+    if (how <= HELD && n < MSS && nagleHolds(sk)) {
       (sk.pendingSend ??= []).push({ text: first ? text : '', bytes: left });
-      if (w.rec.enabled && !requeued) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'nagle', message: `${sk.owner}: ${left} bytes wait until the last small segment is acknowledged (Nagle's algorithm; the socket has no TCP_NODELAY)` });
+      if (w.rec.enabled && how === WRITE) w.emit({ kind: 'app', t: w.now, host: h.host, app: 'kernel', action: 'nagle', message: `${sk.owner}: ${left} bytes wait until the last small segment is acknowledged (Nagle's algorithm; the socket has no TCP_NODELAY)` });
       return;
     }
-    xmit(w, h, sk, segment(sk, TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), w.rec.enabled ? `${sk.owner} sends ${n} bytes` : '');
+    const fin = how === PUSH_FIN && left === n;
+    xmit(w, h, sk, segment(sk, fin ? TCP.FIN | TCP.PSH | TCP.ACK : TCP.PSH | TCP.ACK, first ? { text, bytes: n } : { bytes: n }), w.rec.enabled ? `${sk.owner} sends ${n} bytes${fin ? ' and closes: FIN' : ''}` : '');
     sk.sndNxt = (sk.sndNxt + n) >>> 0;
     // tcp_minshall_update
     if (n < MSS) sk.sndSml = sk.sndNxt;
@@ -214,7 +222,7 @@ function pushHeld(w: World, h: Host, sk: Sock): void {
     // Once Nagle holds a segment again, the rest waits behind it.
     const waiting = sk.pendingSend as { text: string; bytes: number }[] | undefined;
     if (waiting !== undefined) waiting.push(d);
-    else sendData(w, h, sk, d.text, d.bytes, true);
+    else sendData(w, h, sk, d.text, d.bytes, HELD);
   }
 }
 
@@ -227,16 +235,7 @@ function sendHeldWithFin(w: World, h: Host, sk: Sock): void {
   sk.pendingSend = undefined;
   for (let i = 0; i < q.length; i++) {
     const d = q[i] as { text: string; bytes: number };
-    let left = d.bytes;
-    let first = true;
-    while (left > 0) {
-      const n = Math.min(left, MSS);
-      const last = i === q.length - 1 && left === n;
-      xmit(w, h, sk, segment(sk, last ? TCP.FIN | TCP.PSH | TCP.ACK : TCP.PSH | TCP.ACK, first ? { text: d.text, bytes: n } : { bytes: n }), w.rec.enabled ? `${sk.owner} sends ${n} bytes${last ? ' and closes: FIN' : ''}` : '');
-      sk.sndNxt = (sk.sndNxt + n) >>> 0;
-      left -= n;
-      first = false;
-    }
+    sendData(w, h, sk, d.text, d.bytes, i === q.length - 1 ? PUSH_FIN : PUSH);
   }
 }
 
