@@ -100,41 +100,14 @@ async function runOne(file: string): Promise<BenchResult[] | string> {
   return pool(runs);
 }
 
-/**
- * The time of a fixed workload (objects, a Map, integer arithmetic), the median of five runs: how
- * fast this machine is right now. A shared virtual machine's speed changes by up to twice from
- * one phase to the next; a benchmark printed beside this number can be read against it.
- */
-let speedSink = 0;
-function speedCheck(): number {
-  const times: number[] = [];
-  let sink = speedSink;
-  for (let run = 0; run < 5; run++) {
-    const t0 = performance.now();
-    const m = new Map<number, { a: number; b: number }>();
-    for (let i = 0; i < 20_000; i++) m.set(i * 7919, { a: i, b: i ^ 0x5bd1e995 });
-    for (let k = 0; k < 20; k++) {
-      for (let i = 0; i < 20_000; i++) {
-        const o = m.get(((i * 31 + k) % 20_000) * 7919);
-        if (o !== undefined) sink = (sink + ((o.a * 2654435761) >>> 16) + o.b) | 0;
-      }
-    }
-    times.push(performance.now() - t0);
-  }
-  speedSink = sink;
-  return median(times);
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts') && (args.length === 0 || args.some((o) => f.includes(o)))).sort();
   const cpu = cpus()[0];
   console.log(`machine: ${cpu?.model ?? 'unknown cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, node ${process.version}`);
   console.log('each benchmark bundled by esbuild (as the app ships the engine) and run by plain node in a process of its own');
-  console.log('speed check: a fixed workload run before each benchmark, in ms (higher: the machine is slower at that moment)');
   let missed = 0;
   for (const f of files) {
-    console.log(`${f}: speed check ${speedCheck().toFixed(1)} ms`);
     const results = await runOne(f);
     if (typeof results === 'string') {
       console.log(`${f}: failed: ${results}`);
