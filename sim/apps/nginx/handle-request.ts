@@ -154,7 +154,7 @@ class Served {
     readonly why: readonly string[],
     readonly location: LocationModel | undefined,
     readonly settings: LocSettings,
-    /** The file served (200 from a file), and its size. */
+    /** The file served (200 from a file) and its size (the Content-Length, also for HEAD). */
     readonly file?: string,
     readonly size = 0,
     /** The redirect's target: a URI (made absolute in the head) or the `return` text. */
@@ -175,7 +175,7 @@ function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: stri
   if (ret) {
     const body = ret.text !== undefined && !(ret.code >= 301 && ret.code <= 308) ? utf8Bytes(ret.text).length : special(env, st, ua, ret.code);
     const redirect = ret.code >= 301 && ret.code <= 308 && ret.text !== undefined ? ret.text : undefined;
-    return new Served(ret.code, body, NO_ERRORS, ex ? [...why, `return ${ret.code}`] : NO_WHY, loc, st, undefined, body, redirect);
+    return new Served(ret.code, body, NO_ERRORS, ex ? [...why, `return ${ret.code}`] : NO_WHY, loc, st, undefined, 0, redirect);
   }
   if (!isStaticMethod(req.method)) return new Served(405, special(env, st, ua, 405), NO_ERRORS, ex ? [...why, `${req.method} is not allowed on static content`] : NO_WHY, loc, st);
   const root = rootPath(env, st.root);
@@ -197,10 +197,7 @@ function serveStatic(env: NginxEnv, req: NginxRequest, s: ServerBlock, uri: stri
   const path = `${root}${uri}`;
   const size = env.files.get(path);
   if (size === undefined) {
-    if (isDir(env, path)) {
-      const body = special(env, st, ua, 301);
-      return new Served(301, body, NO_ERRORS, ex ? [...why, `${path} is a directory: redirect to ${uri}/`] : NO_WHY, loc, st, undefined, body, `${uri}/`);
-    }
+    if (isDir(env, path)) return new Served(301, special(env, st, ua, 301), NO_ERRORS, ex ? [...why, `${path} is a directory: redirect to ${uri}/`] : NO_WHY, loc, st, undefined, 0, `${uri}/`);
     const errors = st.logNotFound ? [{ level: 'error' as const, message: `open() "${path}" failed (2: No such file or directory)` }] : NO_ERRORS;
     return new Served(404, special(env, st, ua, 404), errors, ex ? [...why, `${path} does not exist`] : NO_WHY, loc, st);
   }
