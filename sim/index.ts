@@ -27,7 +27,7 @@ export { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type Re
 
 // Scenarios: load, build a step, simulate requests.
 export { loadScenario, buildScenario, type Scenario, type ScenarioWorld, type RunOptions } from './scenario/scenario.js';
-export { simulate, runTries, possibleTries, SimulateError, type SimulateOptions, type SimulateResult, type TryResult, type Outcomes } from './scenario/simulate.js';
+export { simulate, runTries, TryRunner, possibleTries, SimulateError, type TriesRun, type SimulateOptions, type SimulateResult, type TryResult, type Outcomes } from './scenario/simulate.js';
 export { mountedConfigMapFiles, type ClusterState, type PlacedPod } from './scenario/cluster.js';
 export { curl, type CurlResult, type CurlOutcome } from './apps/curl/curl.js';
 export { tellStory, sourceLineage } from './trace/story.js';

@@ -72,29 +72,63 @@ function zero(): Outcomes {
   return { ok: 0, timeout: 0, reset: 0, refused: 0 };
 }
 
-/** One run of all tries in one world. */
-export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unknownRoundRobin: boolean): { tries: TryResult[]; log: string[]; world: ScenarioWorld } {
-  const sw = buildScenario(sc, {
-    ...(o.step !== undefined ? { step: o.step } : {}), ...(o.variant !== undefined ? { variant: o.variant } : {}),
-    ...(o.noPolicy ? { noPolicy: true } : {}), ...(o.reboot ? { reboot: o.reboot } : {}), seed: o.seed ?? 1, chooser, ...(o.recorder ? { recorder: o.recorder } : {}), unknownRoundRobin,
-  });
-  const errors = sw.allDiagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new SimulateError(`the scenario has ${errors.length} error(s)`, errors);
-  const target = parseTarget(o.to);
-  if (typeof target === 'string') throw new SimulateError(target);
-  const plan = (o.sequence ?? [{ from: o.from, tries: o.tries ?? 1 }]).flatMap((s) => Array<string>(s.tries).fill(s.from));
-  for (const from of new Set(plan)) {
-    const h = sw.world.hosts.get(from);
-    if (!h || h.kind !== 'host') throw new SimulateError(`no host "${from}" (hosts: ${sc.topology.hosts.map((x) => x.name).join(', ')})`);
+/** What a run of tries gives: each try's result, nginx's log lines, and the world they ran in. */
+export interface TriesRun {
+  readonly tries: TryResult[];
+  readonly log: string[];
+  readonly world: ScenarioWorld;
+}
+
+/**
+ * The tries of one run in one world, one at a time: the world is built (and its load balancer
+ * settled) when the runner is made, and each next() runs the next try to its end (curl's answer,
+ * then the close handshake and the log lines). A caller can show each result as it comes, or
+ * time each request on its own (the request benchmark does).
+ */
+export class TryRunner implements TriesRun {
+  readonly tries: TryResult[] = [];
+  readonly log: string[] = [];
+  readonly world: ScenarioWorld;
+  private readonly plan: readonly string[];
+  private readonly target: Exclude<ReturnType<typeof parseTarget>, string>;
+  private ran = 0;
+
+  constructor(sc: Scenario, private readonly o: SimulateOptions, chooser: Chooser, unknownRoundRobin: boolean) {
+    const sw = buildScenario(sc, {
+      ...(o.step !== undefined ? { step: o.step } : {}), ...(o.variant !== undefined ? { variant: o.variant } : {}),
+      ...(o.noPolicy ? { noPolicy: true } : {}), ...(o.reboot ? { reboot: o.reboot } : {}), seed: o.seed ?? 1, chooser, ...(o.recorder ? { recorder: o.recorder } : {}), unknownRoundRobin,
+    });
+    const errors = sw.allDiagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new SimulateError(`the scenario has ${errors.length} error(s)`, errors);
+    const target = parseTarget(o.to);
+    if (typeof target === 'string') throw new SimulateError(target);
+    const plan = (o.sequence ?? [{ from: o.from, tries: o.tries ?? 1 }]).flatMap((s) => Array<string>(s.tries).fill(s.from));
+    for (const from of new Set(plan)) {
+      const h = sw.world.hosts.get(from);
+      if (!h || h.kind !== 'host') throw new SimulateError(`no host "${from}" (hosts: ${sc.topology.hosts.map((x) => x.name).join(', ')})`);
+    }
+    this.world = sw;
+    this.plan = plan;
+    this.target = target;
+    // A load balancer with health checks has been running for a while before anyone sends a request.
+    const w = sw.world;
+    const settle = Math.max(0, ...[...sw.haproxy.values()].map((h) => h.settleMs));
+    if (settle > 0) w.sched.run(w.now + settle * 1000);
   }
-  const w = sw.world;
-  const tries: TryResult[] = [];
-  const log: string[] = [];
-  // A load balancer with health checks has been running for a while before anyone sends a request.
-  const settle = Math.max(0, ...[...sw.haproxy.values()].map((h) => h.settleMs));
-  if (settle > 0) w.sched.run(w.now + settle * 1000);
-  for (const from of plan) {
-    const host = sw.world.hosts.get(from) as NonNullable<ReturnType<typeof sw.world.hosts.get>>;
+
+  /** Tries not run yet. */
+  get remaining(): number {
+    return this.plan.length - this.ran;
+  }
+
+  /** Runs the next try; false when every try has run. */
+  next(): boolean {
+    if (this.ran >= this.plan.length) return false;
+    const from = this.plan[this.ran++] as string;
+    const { o, target } = this;
+    const sw = this.world;
+    const w = sw.world;
+    const host = w.hosts.get(from) as NonNullable<ReturnType<typeof w.hosts.get>>;
     const clientIp = host.routing.lookup(fibQuery({ dst: target.ip, iif: 'lo', mark: 0 }));
     const start = w.now;
     const logFrom = sw.cluster.nginxLog.length;
@@ -106,11 +140,11 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
       let last: { server: string } | undefined;
       if (src !== undefined && r.localPort !== undefined) for (const h of sw.haproxy.values()) last = h.choiceFor(src, r.localPort) ?? last;
       // Keys in the order of the JSON contract (outcome, httpStatus, server, elapsedMs, curl, loggedClientIp).
-      const o = r.outcome;
+      const oc = r.outcome;
       const e = r.elapsedMs;
       const t: { -readonly [K in keyof TryResult]: TryResult[K] } = r.httpStatus !== undefined
-        ? (last ? { outcome: o, httpStatus: r.httpStatus, server: last.server, elapsedMs: e } : { outcome: o, httpStatus: r.httpStatus, elapsedMs: e })
-        : (last ? { outcome: o, server: last.server, elapsedMs: e } : { outcome: o, elapsedMs: e });
+        ? (last ? { outcome: oc, httpStatus: r.httpStatus, server: last.server, elapsedMs: e } : { outcome: oc, httpStatus: r.httpStatus, elapsedMs: e })
+        : (last ? { outcome: oc, server: last.server, elapsedMs: e } : { outcome: oc, elapsedMs: e });
       if (r.stderr) t.curl = r.stderr;
       result = t;
     });
@@ -119,15 +153,22 @@ export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unk
     // Let the close handshake and the log lines settle before the next try starts.
     w.sched.run(w.now + 100_000);
     const entries = sw.cluster.nginxLog.slice(logFrom);
-    for (const e of entries) log.push(e.line);
+    for (const e of entries) this.log.push(e.line);
     const access = entries.find((e) => !e.error);
     if (result) {
       const t = result as { -readonly [K in keyof TryResult]: TryResult[K] };
       if (access) t.loggedClientIp = access.remoteAddr;
-      tries.push(t);
+      this.tries.push(t);
     }
+    return true;
   }
-  return { tries, log, world: sw };
+}
+
+/** One run of all tries in one world. */
+export function runTries(sc: Scenario, o: SimulateOptions, chooser: Chooser, unknownRoundRobin: boolean): TriesRun {
+  const r = new TryRunner(sc, o, chooser, unknownRoundRobin);
+  while (r.next());
+  return r;
 }
 
 export function simulate(sc: Scenario, opts: SimulateOptions): SimulateResult {

@@ -2,7 +2,7 @@
 // ictsc2020-nodeport-source-ip.md (what a real system does): outcomes of `curl -m 2` from host01
 // and host02, with and without the NetworkPolicy, and the client address nginx logs.
 import { describe, expect, it } from 'vitest';
-import { loadScenario, simulate } from '../../sim/index.js';
+import { loadScenario, randomChooser, runTries, seededRng, simulate, TryRunner } from '../../sim/index.js';
 import { ictscFiles } from './ictsc-files.js';
 
 const sc = loadScenario(ictscFiles);
@@ -48,6 +48,22 @@ describe('ICTSC scenario, explore', () => {
     expect(simulate(sc, { step: 3, from: 'host01', to: LB, explore: true }).probabilities?.ok).toBe(0.5);
     expect(simulate(sc, { step: 4, from: 'host01', to: LB, explore: true }).probabilities?.ok).toBe(1);
     expect(simulate(sc, { step: 4, from: 'host02', to: LB, explore: true }).probabilities?.timeout).toBe(1);
+  });
+});
+
+describe('tries one at a time', () => {
+  it('a TryRunner runs one try per next() and ends with what runTries gives', () => {
+    const o = { step: 3, from: 'host01', to: LB, tries: 4 };
+    const r = new TryRunner(sc, o, randomChooser(seededRng(7)), false);
+    const seen: string[] = [];
+    expect(r.remaining).toBe(4);
+    while (r.next()) seen.push(`${r.tries.length} ${r.tries.at(-1)?.outcome} ${r.remaining}`);
+    expect(seen).toEqual(['1 timeout 3', '2 ok 2', '3 timeout 1', '4 ok 0']);
+    expect(r.next()).toBe(false);
+    const all = runTries(sc, o, randomChooser(seededRng(7)), false);
+    expect(r.tries).toEqual(all.tries);
+    expect(r.log).toEqual(all.log);
+    expect(r.log).toHaveLength(2);
   });
 });
 
