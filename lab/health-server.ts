@@ -1,13 +1,14 @@
 // kube-proxy's healthCheckNodePort server in a lab node's namespace: a small HTTP server that
-// answers every path with the status and JSON body kube-proxy would (200 when the node has a local
-// endpoint, 503 otherwise; the engine's healthCheckResponse decides both). It runs as `node` on a
-// script the lab writes into its own state directory.
+// answers every path with the status, headers and JSON body kube-proxy would (200 when the node
+// has a local endpoint, 503 otherwise; the engine's healthCheckResponse decides all three). It
+// runs as `node` on a script the lab writes into its own state directory.
 import { join } from 'node:path';
 import { healthCheckResponse, type KubeProxyInput } from '../sim/index.js';
 
 export interface HealthAnswer {
   readonly port: number;
   readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
 
@@ -20,7 +21,7 @@ export function healthAnswers(input: KubeProxyInput): HealthAnswer[] {
     if (port === undefined || seen.has(port)) continue;
     seen.add(port);
     const r = healthCheckResponse(input, { namespace: s.namespace, name: s.name });
-    if (r) out.push({ port, status: r.status, body: r.body });
+    if (r) out.push({ port, status: r.status, headers: r.headers, body: r.body });
   }
   return out;
 }
@@ -32,7 +33,8 @@ const http = require('node:http');
 const answers = ${JSON.stringify(answers)};
 for (const a of answers) {
   http.createServer((req, res) => {
-    res.writeHead(a.status, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
+    // kube-proxy's headers, and the length Go's server sends (so no chunked body for HTTP/1.1).
+    res.writeHead(a.status, { ...a.headers, 'Content-Length': Buffer.byteLength(a.body) });
     res.end(a.body);
   }).listen(a.port, '0.0.0.0');
 }

@@ -14,7 +14,7 @@ import { schedule, scheduleInputFromObjects, type ScheduledPod } from '../apps/s
 import { assignPodAddresses } from '../apps/cni/plan.js';
 import { installPolicyChain, plumbNode, plumbPod, policyDelegate, type CniNode, type CniPod } from '../apps/cni/calico.js';
 import { buildCluster as buildNetpolCluster, indexCluster, type NetpolIndex, type NetpolPod } from '../apps/netpol/index.js';
-import { renderKubeProxyRules, healthCheckResponse, type KubeProxyInput, type ServicePortInfo, type ServicePortEndpoints } from '../apps/kube-proxy/index.js';
+import { renderKubeProxyRules, healthCheckResponse, healthCheckHttp, type KubeProxyInput, type ServicePortInfo, type ServicePortEndpoints } from '../apps/kube-proxy/index.js';
 import { parseIptablesSave } from '../parsers/iptables-save/index.js';
 import { cloneRuleset } from '../net/netfilter/ruleset.js';
 import { deepFreeze, TextMemo } from '../core/memo.js';
@@ -23,6 +23,7 @@ import { startNginx, type NginxLogEntry } from '../apps/nginx/runtime.js';
 import { tcpListen, tcpSend, tcpClose } from '../net/stack/tcp.js';
 import type { HostSetup, ScenarioFiles } from './build.js';
 import type { StepChange, Topology } from './topology.js';
+import { wallClockMs } from '../core/clock.js';
 
 export interface PlacedPod {
   readonly namespace: string;
@@ -260,26 +261,39 @@ function resolveTargetPort(t: number | string, ports: readonly ContainerPort[]):
   return ports.find((p) => p.name === t)?.containerPort;
 }
 
-/** kube-proxy's healthCheckNodePort HTTP server on every node (service_health.go): 200/503 by local endpoints. */
+/**
+ * kube-proxy's healthCheckNodePort HTTP server on every node (service_health.go): 200/503 by
+ * local endpoints, answered as Go's net/http answers (healthCheckHttp), one answer per request
+ * head on a connection, which stays open or closes as Go decides.
+ */
 function startHealthCheckServers(w: World, n: CniNode, input: KubeProxyInput | undefined, services: readonly Service[]): void {
   if (!input) return;
+  const h = n.setup.host;
   for (const s of services) {
     const port = s.spec.healthCheckNodePort;
     if (port === undefined) continue;
-    const ns = s.metadata.namespace ?? 'default';
+    const svc = { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name };
+    // kube-proxy serves a Service's health check only while it is of type LoadBalancer with
+    // externalTrafficPolicy Local; otherwise nothing listens (connection refused).
+    if (!healthCheckResponse(input, svc)) continue;
     // Go's net/http server: TCP_NODELAY is on for every connection Go makes or accepts.
-    tcpListen(n.setup.host, 'kube-proxy', { ip: 0 as IPv4, port }, {
+    tcpListen(h, 'kube-proxy', { ip: 0 as IPv4, port }, {
       onAccept: (_l, c) => {
+        let buf = '';
         c.events = {
           onData: (sk, text) => {
-            if (!text.includes('\r\n\r\n')) return;
-            const r = healthCheckResponse(input, { namespace: ns, name: s.metadata.name });
-            const body = r?.body ?? '';
-            const resp = `HTTP/1.1 ${r?.status ?? 503} ${r?.status === 200 ? 'OK' : 'Service Unavailable'}\r\nContent-Type: application/json\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-            tcpSend(w, n.setup.host, sk, resp, resp.length);
-            tcpClose(w, n.setup.host, sk);
+            buf += text;
+            for (let end = buf.indexOf('\r\n\r\n'); end >= 0 && sk.state === 'ESTABLISHED'; end = buf.indexOf('\r\n\r\n')) {
+              const head = buf.slice(0, end);
+              buf = buf.slice(end + 4);
+              const r = healthCheckResponse(input, svc);
+              if (!r) return;
+              const a = healthCheckHttp(head, r, wallClockMs(w.now));
+              tcpSend(w, h, sk, a.text, a.text.length);
+              if (a.close) { tcpClose(w, h, sk); return; }
+            }
           },
-          onPeerClosed: (sk) => tcpClose(w, n.setup.host, sk),
+          onPeerClosed: (sk) => tcpClose(w, h, sk),
         };
       },
     }, { nodelay: true });

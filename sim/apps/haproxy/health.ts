@@ -102,26 +102,113 @@ export function checkTarget(server: ServerModel): { readonly addr: string; reado
 
 /**
  * Verdict of an HTTP check on a response (tcpcheck.c). Without `http-check expect`, any 2xx or 3xx
- * status passes. Every expect rule must pass, in order.
+ * status passes. Every expect rule must pass, in order. `haproxy` is the reason HAProxy gives in
+ * its "Health check for server ..." line: the check status's description (check.c
+ * check_statuses: "Layer7 check passed", "Layer7 wrong status", "Layer7 invalid response") with
+ * the code and, for a failure, what failed.
  */
-export function evaluateHttpCheck(c: CheckModel, response: { readonly status: number; readonly body?: string }): { readonly passed: boolean; readonly reason: string } {
+export function evaluateHttpCheck(c: CheckModel, response: { readonly status: number; readonly reason?: string; readonly body?: string }): { readonly passed: boolean; readonly reason: string; readonly haproxy: string } {
   const expects = c.http?.expects ?? [];
+  const st = response.status;
+  const wrongStatus = `Layer7 wrong status, code: ${st}, info: "${response.reason ?? ''}"`;
+  const passed = `Layer7 check passed, code: ${st}`;
+  if (st === 0) return { passed: false, reason: 'no HTTP status line in the response', haproxy: 'Layer7 invalid response' };
   if (expects.length === 0) {
-    const ok = response.status >= 200 && response.status < 400;
-    return { passed: ok, reason: ok ? `HTTP status ${response.status} (2xx/3xx)` : `HTTP status ${response.status} is not 2xx/3xx` };
+    const ok = st >= 200 && st < 400;
+    return { passed: ok, reason: ok ? `HTTP status ${st} (2xx/3xx)` : `HTTP status ${st} is not 2xx/3xx`, haproxy: ok ? passed : wrongStatus };
   }
   for (const e of expects) {
     let match: boolean;
     let what: string;
     switch (e.kind) {
-      case 'status': match = e.codes.some(([lo, hi]) => response.status >= lo && response.status <= hi); what = `status ${e.codes.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}`; break;
-      case 'rstatus': match = safeRegex(e.pattern).test(String(response.status)); what = `rstatus ${e.pattern}`; break;
+      case 'status': match = e.codes.some(([lo, hi]) => st >= lo && st <= hi); what = `status ${e.codes.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}`; break;
+      case 'rstatus': match = safeRegex(e.pattern).test(String(st)); what = `rstatus ${e.pattern}`; break;
       case 'string': match = (response.body ?? '').includes(e.text); what = `string ${e.text}`; break;
       case 'rstring': match = safeRegex(e.pattern).test(response.body ?? ''); what = `rstring ${e.pattern}`; break;
     }
-    if (match === e.negate) return { passed: false, reason: `expect ${e.negate ? '! ' : ''}${what} failed (status ${response.status})` };
+    if (match === e.negate) {
+      const onStatus = e.kind === 'status' || e.kind === 'rstatus';
+      const haproxy = onStatus ? wrongStatus : `Layer7 invalid response, info: "${e.negate ? 'HTTP check matched unwanted content' : 'HTTP content check did not match'}"`;
+      return { passed: false, reason: `expect ${e.negate ? '! ' : ''}${what} failed (status ${st})`, haproxy };
+    }
   }
-  return { passed: true, reason: `HTTP status ${response.status} matched` };
+  return { passed: true, reason: `HTTP status ${st} matched`, haproxy: passed };
+}
+
+/** Whether the check's verdict needs the response body (a `string`/`rstring` expect), not only its status. */
+export function checkNeedsBody(c: CheckModel): boolean {
+  return (c.http?.expects ?? []).some((e) => e.kind === 'string' || e.kind === 'rstring');
+}
+
+/**
+ * The bytes of an HTTP check's request, as HAProxy 2.6 puts them on the wire (tcpcheck.c builds
+ * the request, the H1 multiplexer writes it): the request line; the `http-check send` headers in
+ * order, names in lower case; `connection: close` from HTTP/1.1 on (HTTP/1.0 closes by default);
+ * `content-length` only with a body. The lab's captures show "GET /healthz HTTP/1.0" followed by
+ * an empty line, and for HTTP/1.1 "host: ...", "connection: close", nothing else.
+ */
+export function httpCheckRequest(send: { readonly method: string; readonly uri: string; readonly version: string; readonly headers: readonly { readonly name: string; readonly value: string }[]; readonly body?: string }): string {
+  const v = /^HTTP\/(\d)(?:\.(\d))?$/i.exec(send.version);
+  const from11 = v !== null && (Number(v[1]) > 1 || (Number(v[1]) === 1 && Number(v[2] ?? 0) >= 1));
+  let s = `${send.method} ${send.uri} ${send.version}\r\n`;
+  for (const hd of send.headers) s += `${hd.name.toLowerCase()}: ${hd.value}\r\n`;
+  if (from11) s += 'connection: close\r\n';
+  const body = send.body ?? '';
+  if (body !== '') s += `content-length: ${new TextEncoder().encode(body).length}\r\n`;
+  return `${s}\r\n${body}`;
+}
+
+/** What a check has read of the response so far. */
+export interface CheckResponse {
+  readonly status: number;
+  readonly reason: string;
+  readonly body: string;
+  /** The whole body is in (its Content-Length, or the last chunk, or the end of the connection). */
+  readonly complete: boolean;
+}
+
+/**
+ * The response as far as it has arrived: undefined until its header block is complete (HAProxy's
+ * HTTP expect rules wait for that), then the status, the reason phrase and the body so far
+ * (Content-Length or chunked; without either the body ends with the connection, `ended`). A
+ * header block that does not start with an HTTP status line has status 0.
+ */
+export function readCheckResponse(text: string, ended: boolean): CheckResponse | undefined {
+  const end = text.indexOf('\r\n\r\n');
+  if (end < 0) return ended ? { status: 0, reason: '', body: '', complete: true } : undefined;
+  const head = text.slice(0, end).split('\r\n');
+  const m = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/.exec(head[0] ?? '');
+  if (!m) return { status: 0, reason: '', body: '', complete: true };
+  const fields = new Map<string, string>();
+  for (const line of head.slice(1)) {
+    const i = line.indexOf(':');
+    if (i > 0) fields.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
+  }
+  const raw = text.slice(end + 4);
+  const status = Number(m[1]);
+  const reason = m[2] ?? '';
+  const te = fields.get('transfer-encoding');
+  if (te !== undefined && /(^|,)\s*chunked\s*$/i.test(te)) {
+    let body = '';
+    let at = 0;
+    for (;;) {
+      const eol = raw.indexOf('\r\n', at);
+      if (eol < 0) return { status, reason, body, complete: ended };
+      const size = parseInt(raw.slice(at, eol), 16);
+      if (!Number.isFinite(size)) return { status, reason, body, complete: true };
+      if (size === 0) return { status, reason, body, complete: true };
+      const chunk = raw.slice(eol + 2, eol + 2 + size);
+      body += chunk;
+      if (chunk.length < size) return { status, reason, body, complete: ended };
+      at = eol + 2 + size + 2;
+    }
+  }
+  const cl = fields.get('content-length');
+  if (cl !== undefined && /^\d+$/.test(cl)) {
+    const n = Number(cl);
+    return { status, reason, body: raw.slice(0, n), complete: ended || raw.length >= n };
+  }
+  return { status, reason, body: raw, complete: ended };
 }
 
 function safeRegex(p: string): RegExp {

@@ -12,9 +12,9 @@ export { simulateConnection, KERNEL_SYN_GIVE_UP_MS } from './attempt-timeline.js
 export type { AttemptOutcome, TimelineEntry, TimelineResult } from './attempt-timeline.js';
 export {
   initialHealth, applyCheckResult, nextCheckDelay, firstCheckDelay, checkConnectTimeout, checkSource, checkTarget,
-  evaluateHttpCheck,
+  evaluateHttpCheck, checkNeedsBody, httpCheckRequest, readCheckResponse,
 } from './health.js';
-export type { HealthState, HealthStep, HealthTransition } from './health.js';
+export type { HealthState, HealthStep, HealthTransition, CheckResponse } from './health.js';
 export { proxyV1Header, proxyV2Header, parseProxyV1, PP2_SIGNATURE } from './proxy-protocol.js';
 export type { ProxyEndpoints } from './proxy-protocol.js';
 export { applyForwardFor } from './forwardfor.js';

@@ -18,9 +18,10 @@ import type { ServerStatus } from './lb-common.js';
 import { INITIAL_ATTEMPT_STATE, nextAttempt, type AttemptState } from './connect-attempts.js';
 import { selectBackend } from './acl-eval.js';
 import { proxyV1Header } from './proxy-protocol.js';
-import { applyCheckResult, checkConnectTimeout, checkSource, checkTarget, firstCheckDelay, initialHealth, nextCheckDelay, type HealthState } from './health.js';
+import { applyCheckResult, checkConnectTimeout, checkNeedsBody, checkSource, checkTarget, evaluateHttpCheck, firstCheckDelay, httpCheckRequest, initialHealth, nextCheckDelay, readCheckResponse, type HealthState } from './health.js';
 import type { SourceLocation } from '../../core/diagnostics.js';
 import { TupleMap } from '../../net/tuple-map.js';
+import { DEFAULT_HTTPCHK } from '../../parsers/haproxy-cfg/index.js';
 
 /** How late HAProxy notices an expired timer (its ms tick). */
 const TIMER_LATENESS_MS = 1;
@@ -357,22 +358,43 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
         }
         w.sched.after(nextCheckDelay(c, hs) * 1000, run);
       };
+      // A check connects with TCP_QUICKACK off (tcpcheck.c: CONNECT_HAS_DATA or
+      // CONNECT_DELACK_ALWAYS), so the handshake's last ACK rides on the request or never goes,
+      // and ends with an abortive close (RST): the lab's captures show SYN, SYN-ACK, RST for a
+      // TCP check and SYN, SYN-ACK, request, ACK, response, RST for an HTTP one.
+      let connected = false;
+      let got = '';
+      const verdict = (s: Sock, ended: boolean): void => {
+        const r = readCheckResponse(got, ended);
+        if (!r || (!r.complete && checkNeedsBody(c))) return;
+        const v = evaluateHttpCheck(c, r);
+        if (w.rec.enabled) note(w, h, 'health-check', `${be.name}/${srv.name}: ${v.reason}`, srv.directive.loc);
+        tcpAbort(w, h, s, w.rec.enabled ? 'health check done: abortive close (RST)' : '');
+        finish(v.passed, v.haproxy);
+      };
       const sk = tcpConnect(w, h, 'haproxy-check', { ip, port }, {
         onConnected: (s) => {
-          if (c.kind === 'tcp') { tcpClose(w, h, s); finish(true, 'Layer4 check passed'); return; }
-          const req = `${c.http?.send.method ?? 'OPTIONS'} ${c.http?.send.uri ?? '/'} HTTP/1.0\r\n\r\n`;
+          connected = true;
+          if (c.kind === 'tcp') { tcpAbort(w, h, s, w.rec.enabled ? 'TCP check connected: abortive close (RST)' : ''); finish(true, 'Layer4 check passed'); return; }
+          const req = httpCheckRequest(c.http?.send ?? DEFAULT_HTTPCHK);
           tcpSend(w, h, s, req, req.length);
+          // After the connect, `timeout check` (when set) bounds the reading of the response.
+          if (c.timeoutCheck !== undefined) w.sched.after(c.timeoutCheck * 1000, () => { if (!done) { tcpAbort(w, h, s, w.rec.enabled ? 'timeout check: abortive close (RST)' : ''); finish(false, 'Layer7 timeout'); } });
         },
         onData: (s, text) => {
-          const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
-          const status = m ? Number(m[1]) : 0;
-          tcpClose(w, h, s);
-          finish(status >= 200 && status < 400, `Layer7 check ${status >= 200 && status < 400 ? 'passed' : 'wrong status'}, code: ${status}`);
+          if (done) return;
+          got += text;
+          verdict(s, false);
         },
-        onError: (_s, err) => finish(false, `Layer4 ${err === 'ECONNREFUSED' ? 'connection problem, info: "Connection refused"' : 'timeout'}`),
-      }, bindIp !== undefined ? { bind: { ip: bindIp, port: 0 }, nodelay: true } : { nodelay: true });
+        onPeerClosed: (s) => { if (!done) verdict(s, true); if (!done) { tcpAbort(w, h, s, ''); finish(false, 'Layer7 invalid response'); } },
+        onError: (_s, err) => finish(false, connected ? 'Layer7 invalid response, info: "connection reset"' : `Layer4 ${err === 'ECONNREFUSED' ? 'connection problem, info: "Connection refused"' : 'timeout'}`),
+      }, bindIp !== undefined ? { bind: { ip: bindIp, port: 0 }, nodelay: true, quickack: false } : { nodelay: true, quickack: false });
       if (typeof sk === 'string') { finish(false, `connect(): ${sk}`); return; }
-      w.sched.after(checkConnectTimeout(c) * 1000, () => { if (!done) { tcpClose(w, h, sk); finish(false, 'Layer4 timeout'); } });
+      w.sched.after(checkConnectTimeout(c) * 1000, () => {
+        if (done || (connected && c.timeoutCheck !== undefined)) return;
+        tcpAbort(w, h, sk, w.rec.enabled ? 'check timed out: abortive close' : '');
+        finish(false, connected ? 'Layer7 timeout' : 'Layer4 timeout');
+      });
     };
     w.sched.after(firstCheckDelay(pos, checked.length, mininter) * 1000, run);
   });

@@ -70,3 +70,63 @@ export function healthCheckResponse(
     localEndpoints: count,
   };
 }
+
+/** What Go's HTTP server writes for one request, and whether it then closes the connection. */
+export interface GoHttpAnswer {
+  readonly text: string;
+  readonly close: boolean;
+}
+
+const GO_ERROR_HEADERS = '\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n';
+const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 503: 'Service Unavailable' };
+
+function hasToken(value: string | undefined, token: string): boolean {
+  return value !== undefined && value.split(',').some((t) => t.trim().toLowerCase() === token);
+}
+
+/**
+ * The bytes kube-proxy's health check server (Go's net/http) sends for one request head, `answer`
+ * being the handler's status, headers and body (healthCheckResponse), `timeMs` the wall clock.
+ *
+ * - A request line that does not parse gets "400 Bad Request" and the connection closes; so does
+ *   an HTTP/1.1 request without Host ("400 Bad Request: missing required Host header";
+ *   server.go readRequest and the error replies of conn.serve).
+ * - The status line carries the request's version (writeStatusLine). The handler's headers
+ *   come first, sorted by name (Header.WriteSubset), then Date and Content-Length, then
+ *   Connection when there is one (extraHeader.Write). Go knows the length because the handler
+ *   finished before anything was written (chunkWriter.writeHeader).
+ * - HTTP/1.0 closes after the answer unless the request asked for keep-alive (the answer then
+ *   says "Connection: keep-alive"); HTTP/1.1 keeps the connection unless the request said
+ *   "Connection: close" (the answer then says so). HEAD gets the head without the body.
+ */
+export function healthCheckHttp(requestHead: string, answer: Pick<HealthCheckResponse, 'status' | 'headers' | 'body'>, timeMs: number): GoHttpAnswer {
+  const lines = requestHead.split('\r\n');
+  const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/(\d)\.(\d)$/.exec(lines[0] ?? '');
+  if (!m || m[3] !== '1') return { text: `HTTP/1.1 400 Bad Request${GO_ERROR_HEADERS}400 Bad Request`, close: true };
+  const fields = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    const i = line.indexOf(':');
+    if (i <= 0) return { text: `HTTP/1.1 400 Bad Request${GO_ERROR_HEADERS}400 Bad Request`, close: true };
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    fields.set(name, fields.has(name) ? `${fields.get(name)}, ${value}` : value);
+  }
+  const is11 = m[4] !== '0';
+  if (is11 && !fields.has('host')) {
+    const t = '400 Bad Request: missing required Host header';
+    return { text: `HTTP/1.1 ${t}${GO_ERROR_HEADERS}${t}`, close: true };
+  }
+  const conn = fields.get('connection');
+  const wants10KeepAlive = !is11 && hasToken(conn, 'keep-alive');
+  const close = is11 ? hasToken(conn, 'close') : !wants10KeepAlive;
+  let s = `HTTP/1.${is11 ? 1 : 0} ${answer.status} ${STATUS_TEXT[answer.status] ?? ''}\r\n`;
+  for (const k of Object.keys(answer.headers).sort()) s += `${k}: ${answer.headers[k] ?? ''}\r\n`;
+  s += `Date: ${new Date(Math.floor(timeMs / 1000) * 1000).toUTCString()}\r\n`;
+  s += `Content-Length: ${new TextEncoder().encode(answer.body).length}\r\n`;
+  if (wants10KeepAlive) s += 'Connection: keep-alive\r\n';
+  else if (is11 && close) s += 'Connection: close\r\n';
+  s += '\r\n';
+  if (m[1] !== 'HEAD') s += answer.body;
+  return { text: s, close };
+}

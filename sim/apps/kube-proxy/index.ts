@@ -12,7 +12,7 @@ export type {
 } from './types.js';
 export { Protocol, RuleOrder, ServiceType, SessionAffinity, TrafficPolicy } from './types.js';
 export { renderKubeProxyRules, nodeJumpRules } from './render.js';
-export { healthCheckResponse, type HealthCheckOptions, type HealthCheckResponse } from './health-check.js';
+export { healthCheckResponse, healthCheckHttp, type HealthCheckOptions, type HealthCheckResponse, type GoHttpAnswer } from './health-check.js';
 export { JUMP_RULES, KubeChain, jumpRuleArgs, type JumpRule } from './constants.js';
 export {
   endpointChainName,

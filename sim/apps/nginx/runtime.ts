@@ -12,6 +12,7 @@ import type { Listen, NginxModel } from './model.js';
 import type { Sock, SocketEvents } from '../../net/sockets/socket.js';
 import { parseProxyV1 } from '../haproxy/proxy-protocol.js';
 import { keepAliveFor, responseHead } from './responses.js';
+import { SIM_EPOCH_MS } from '../../core/clock.js';
 
 export interface NginxLogEntry {
   readonly at: number;
@@ -25,9 +26,6 @@ export interface NginxLogEntry {
 export interface NginxRuntime {
   readonly log: NginxLogEntry[];
 }
-
-/** Wall-clock time the simulation starts at, for log lines (ms since the epoch). */
-export const SIM_EPOCH_MS = Date.UTC(2020, 9, 31, 5, 1, 20);
 
 export function startNginx(w: World, h: Host, model: NginxModel, env: NginxEnv = officialImageEnv(), log: NginxLogEntry[] = []): NginxRuntime {
   const rt: NginxRuntime = { log };

@@ -66,6 +66,11 @@ export interface Sock {
   pendingSend: { text: string; bytes: number }[] | undefined;
   /** TCP_NODELAY: small segments go at once (Nagle's algorithm off). Linux's default is off. */
   nodelay: boolean;
+  /**
+   * TCP_QUICKACK off (the socket in "pingpong" mode): a connecting socket does not acknowledge the
+   * SYN-ACK at once but waits up to TCP_DELACK_MAX for data to carry the ACK. Linux's default is on.
+   */
+  quickack: boolean;
   /** snd_sml: the end of the last segment sent that was smaller than the MSS (Minshall's Nagle). */
   sndSml: number;
   /**
@@ -112,8 +117,8 @@ export class SocketTable {
     this.nsName = nsName;
   }
 
-  create(proto: 'tcp' | 'udp', owner: string, local: Endpoint, events: SocketEvents, opts: { transparent?: boolean; mark?: number; bindDev?: string; nodelay?: boolean } = {}): Sock {
-    return new Socket(this.nextId++, this.nsName, proto, owner, local, events, opts.transparent ?? false, opts.mark ?? 0, opts.bindDev, opts.nodelay ?? false);
+  create(proto: 'tcp' | 'udp', owner: string, local: Endpoint, events: SocketEvents, opts: { transparent?: boolean; mark?: number; bindDev?: string; nodelay?: boolean; quickack?: boolean } = {}): Sock {
+    return new Socket(this.nextId++, this.nsName, proto, owner, local, events, opts.transparent ?? false, opts.mark ?? 0, opts.bindDev, opts.nodelay ?? false, opts.quickack ?? true);
   }
 
   listen(s: Sock): void {
@@ -253,6 +258,7 @@ class Socket implements Sock, Linked<Socket> {
     public mark: number,
     public bindDev: string | undefined,
     public nodelay: boolean,
+    public quickack: boolean,
   ) {}
   describe(): string {
     return describeSock(this);

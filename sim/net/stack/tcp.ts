@@ -16,6 +16,7 @@ import type { Due } from '../../core/scheduler.js';
 
 const INITIAL_RTO_US = 1_000_000; // TCP_TIMEOUT_INIT
 const DELACK_US = 40_000; // TCP_DELACK_MIN: the first delayed-ACK timeout
+const DELACK_MAX_US = 200_000; // TCP_DELACK_MAX: the longest an ACK is delayed
 const MSS = 1448;
 
 /** The wait after the k-th SYN transmission (k = 0 for the first): fixed 1 s for the first `linear` timeouts on 6.x kernels, doubling after. */
@@ -84,6 +85,8 @@ export interface ConnectOptions {
   readonly bindDev?: string;
   /** TCP_NODELAY (curl and HAProxy set it on their connections). */
   readonly nodelay?: boolean;
+  /** false: TCP_QUICKACK off before connect() (HAProxy's health checks), so the handshake's last ACK waits for data. */
+  readonly quickack?: boolean;
 }
 
 /** connect(): returns the socket, or an error when the kernel refuses the bind or has no route. */
@@ -261,6 +264,7 @@ export function tcpClose(w: World, h: Host, sk: Sock): void {
 /** Abortive close (SO_LINGER 0 / error): RST if the peer knows the connection. */
 export function tcpAbort(w: World, h: Host, sk: Sock, why: string): void {
   if (sk.timer) sk.timer.cancelled = true;
+  if (sk.delack) { sk.delack.cancelled = true; sk.delack = undefined; }
   if (sk.state === 'ESTABLISHED' || sk.state === 'CLOSE_WAIT' || sk.state === 'FIN_WAIT1' || sk.state === 'FIN_WAIT2') {
     xmit(w, h, sk, segment(sk, TCP.RST | TCP.ACK), why);
   }
@@ -351,7 +355,10 @@ function established(w: World, h: Host, sk: Sock, skb: Skb): void {
         sk.state = 'ESTABLISHED';
         // tcp_finish_connect: the SYN-ACK's input route becomes the socket's sk_rx_dst.
         setRxDst(h, sk, skb);
-        xmit(w, h, sk, segment(sk, TCP.ACK), 'handshake ACK');
+        // tcp_rcv_synsent_state_process: in pingpong mode (TCP_QUICKACK off) the ACK waits, up
+        // to TCP_DELACK_MAX, for the first data to carry it; otherwise it goes at once.
+        if (sk.quickack) xmit(w, h, sk, segment(sk, TCP.ACK), 'handshake ACK');
+        else armDelack(w, h, sk, DELACK_MAX_US);
         sk.events.onConnected?.(sk);
         flushPending(w, h, sk);
       }
@@ -422,8 +429,10 @@ function dataAndFin(w: World, h: Host, sk: Sock, skb: Skb): void {
     // The kernel acknowledges data in softirq (quick-ACK mode at the start of a connection),
     // before the application reads it: the ACK leaves ahead of anything the application sends
     // in answer (the captures show ACK, then the response). With a FIN in the same segment the
-    // one ACK for both is delayed (below).
-    if (!(fin && sk.state === 'ESTABLISHED')) xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK');
+    // one ACK for both is delayed (below). A socket in pingpong mode (TCP_QUICKACK off) delays
+    // it too (__tcp_ack_snd_check): HAProxy's checks reset the connection before it goes.
+    if (!sk.quickack) delayAck(w, h, sk);
+    else if (!(fin && sk.state === 'ESTABLISHED')) xmit(w, h, sk, segment(sk, TCP.ACK), 'ACK');
     sk.events.onData?.(sk, p.payload.text ?? '', p.payload.length);
   }
   // tcp_data_snd_check: what Nagle held may go once this segment acknowledged more.
@@ -505,8 +514,12 @@ function timeWaitOf(w: World, h: Host): TimeWaitQueue {
 
 /** tcp_send_delayed_ack: the ACK waits for a segment to carry it, at most the delayed-ACK timeout. */
 function delayAck(w: World, h: Host, sk: Sock): void {
+  armDelack(w, h, sk, DELACK_US);
+}
+
+function armDelack(w: World, h: Host, sk: Sock, us: number): void {
   if (sk.delack) return;
-  sk.delack = arm(w, new TcpTimer(w, h, sk, DELACK_TIMER), DELACK_US);
+  sk.delack = arm(w, new TcpTimer(w, h, sk, DELACK_TIMER), us);
 }
 
 /** The delayed-ACK timer fired: nothing carried the ACK in time, so it goes alone. */
