@@ -17,3 +17,16 @@ export function utf8Bytes(s: string): number[] {
 export function utf8(s: string): Uint8Array {
   return Uint8Array.from(utf8Bytes(s));
 }
+
+/** The number of UTF-8 bytes of a string (what Content-Length counts). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) { n += 4; i++; } // a surrogate pair: one code point above U+FFFF
+    else n += 3;
+  }
+  return n;
+}

@@ -4,6 +4,7 @@ import { cidr, formatIPv4, inCidr, ipv4, parseCidr, parseIPv4, parseIPv6 } from 
 import { exploreAll, randomChooser } from '../../sim/core/choice.js';
 import { seededRng } from '../../sim/core/rng.js';
 import { Scheduler } from '../../sim/core/scheduler.js';
+import { utf8Bytes, utf8Length } from '../../sim/core/utf8.js';
 
 describe('IPv4 addresses', () => {
   it('parses and formats dotted quads, refusing leading zeros and out-of-range octets', () => {
@@ -97,5 +98,15 @@ describe('scheduler', () => {
     expect(seen).toEqual(['first', 'near-before', 'far-first', 'near-same-time', 'farther']);
     expect(s.pending).toBe(0);
     expect(s.now).toBe(5_000_000);
+  });
+});
+
+describe('UTF-8', () => {
+  it('utf8Length counts the bytes utf8Bytes makes, and what Node\'s encoder makes', () => {
+    for (const s of ['', 'OK', 'é', '€', 'ナ', '😀', 'a😀b\u00e9', '\ud800']) {
+      expect(utf8Length(s)).toBe(utf8Bytes(s).length);
+      if (s !== '\ud800') expect(utf8Length(s)).toBe(Buffer.byteLength(s));
+    }
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => utf8Length(s) === Buffer.byteLength(s)));
   });
 });

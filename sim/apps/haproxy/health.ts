@@ -18,6 +18,7 @@
 //   nbcheck checks) starting after mininter * srvpos / nbcheck ms (check.c start_check_task).
 
 import type { SourceSpec } from '../../parsers/haproxy-cfg/index.js';
+import { utf8Length } from '../../core/utf8.js';
 import type { CheckModel, ServerModel } from './model.js';
 
 export interface HealthState {
@@ -154,7 +155,7 @@ export function httpCheckRequest(send: { readonly method: string; readonly uri: 
   for (const hd of send.headers) s += `${hd.name.toLowerCase()}: ${hd.value}\r\n`;
   if (from11) s += 'connection: close\r\n';
   const body = send.body ?? '';
-  if (body !== '') s += `content-length: ${new TextEncoder().encode(body).length}\r\n`;
+  if (body !== '') s += `content-length: ${utf8Length(body)}\r\n`;
   return `${s}\r\n${body}`;
 }
 

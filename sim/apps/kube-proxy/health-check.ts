@@ -6,6 +6,7 @@
 // serving ports 80 and 443 counts once; terminating endpoints do not count.
 
 import type { KubeProxyInput } from './types.js';
+import { utf8Length } from '../../core/utf8.js';
 
 export interface HealthCheckResponse {
   readonly status: 200 | 503;
@@ -123,7 +124,7 @@ export function healthCheckHttp(requestHead: string, answer: Pick<HealthCheckRes
   let s = `HTTP/1.${is11 ? 1 : 0} ${answer.status} ${STATUS_TEXT[answer.status] ?? ''}\r\n`;
   for (const k of Object.keys(answer.headers).sort()) s += `${k}: ${answer.headers[k] ?? ''}\r\n`;
   s += `Date: ${new Date(Math.floor(timeMs / 1000) * 1000).toUTCString()}\r\n`;
-  s += `Content-Length: ${new TextEncoder().encode(answer.body).length}\r\n`;
+  s += `Content-Length: ${utf8Length(answer.body)}\r\n`;
   if (wants10KeepAlive) s += 'Connection: keep-alive\r\n';
   else if (is11 && close) s += 'Connection: close\r\n';
   s += '\r\n';
