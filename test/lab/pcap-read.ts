@@ -1,9 +1,14 @@
 // A minimal classic-pcap reader for the lab tests (Ethernet captures of one interface): IPv4/TCP
-// addresses, ports and flags of each packet. The engine's own pcap decoder lives in sim/; this
+// addresses, ports, flags and payload length of each packet. The engine's own pcap decoder lives in sim/; this
 // stays small so the kernel tests do not depend on it.
 import { readFileSync } from 'node:fs';
 
-export interface TcpPacket { readonly src: string; readonly sport: number; readonly dst: string; readonly dport: number; readonly syn: boolean; readonly ack: boolean; readonly rst: boolean }
+export interface TcpPacket {
+  readonly src: string; readonly sport: number; readonly dst: string; readonly dport: number;
+  readonly syn: boolean; readonly ack: boolean; readonly rst: boolean; readonly fin: boolean; readonly psh: boolean;
+  /** TCP payload bytes (from the IP total length, whatever the capture kept). */
+  readonly len: number;
+}
 
 export function readTcpPackets(file: string): TcpPacket[] {
   const b = readFileSync(file);
@@ -23,7 +28,8 @@ export function readTcpPackets(file: string): TcpPacket[] {
     if (b[iph + 9] !== 6 || incl < 14 + ihl + 14) continue;
     const t = iph + ihl;
     const flags = b[t + 13] ?? 0;
-    out.push({ src: ip(iph + 12), dst: ip(iph + 16), sport: b.readUInt16BE(t), dport: b.readUInt16BE(t + 2), syn: (flags & 2) !== 0, ack: (flags & 16) !== 0, rst: (flags & 4) !== 0 });
+    const len = b.readUInt16BE(iph + 2) - ihl - ((b[t + 12] ?? 0) >> 4) * 4;
+    out.push({ src: ip(iph + 12), dst: ip(iph + 16), sport: b.readUInt16BE(t), dport: b.readUInt16BE(t + 2), syn: (flags & 2) !== 0, ack: (flags & 16) !== 0, rst: (flags & 4) !== 0, fin: (flags & 1) !== 0, psh: (flags & 8) !== 0, len });
   }
   return out;
 }

@@ -359,9 +359,11 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
         w.sched.after(nextCheckDelay(c, hs) * 1000, run);
       };
       // A check connects with TCP_QUICKACK off (tcpcheck.c: CONNECT_HAS_DATA or
-      // CONNECT_DELACK_ALWAYS), so the handshake's last ACK rides on the request or never goes,
-      // and ends with an abortive close (RST): the lab's captures show SYN, SYN-ACK, RST for a
-      // TCP check and SYN, SYN-ACK, request, ACK, response, RST for an HTTP one.
+      // CONNECT_DELACK_ALWAYS), so the handshake's last ACK rides on the request or never goes.
+      // It ends with an abortive close (RST) unless the server has closed first, when it closes
+      // as usual (FIN): the lab's captures show SYN, SYN-ACK, RST for a TCP check; SYN, SYN-ACK,
+      // request, ACK, response, RST for an HTTP one; and FIN for FIN when the server's FIN came
+      // in before HAProxy read the response.
       let connected = false;
       let got = '';
       const verdict = (s: Sock, ended: boolean): void => {
@@ -369,7 +371,8 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
         if (!r || (!r.complete && checkNeedsBody(c))) return;
         const v = evaluateHttpCheck(c, r);
         if (w.rec.enabled) note(w, h, 'health-check', `${be.name}/${srv.name}: ${v.reason}`, srv.directive.loc);
-        tcpAbort(w, h, s, w.rec.enabled ? 'health check done: abortive close (RST)' : '');
+        if (ended) tcpClose(w, h, s);
+        else tcpAbort(w, h, s, w.rec.enabled ? 'health check done: abortive close (RST)' : '');
         finish(v.passed, v.haproxy);
       };
       const sk = tcpConnect(w, h, 'haproxy-check', { ip, port }, {
@@ -386,7 +389,7 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
           got += text;
           verdict(s, false);
         },
-        onPeerClosed: (s) => { if (!done) verdict(s, true); if (!done) { tcpAbort(w, h, s, ''); finish(false, 'Layer7 invalid response'); } },
+        onPeerClosed: (s) => { if (!done) verdict(s, true); if (!done) { tcpClose(w, h, s); finish(false, 'Layer7 invalid response'); } },
         onError: (_s, err) => finish(false, connected ? 'Layer7 invalid response, info: "connection reset"' : `Layer4 ${err === 'ECONNREFUSED' ? 'connection problem, info: "Connection refused"' : 'timeout'}`),
       }, bindIp !== undefined ? { bind: { ip: bindIp, port: 0 }, nodelay: true, quickack: false } : { nodelay: true, quickack: false });
       if (typeof sk === 'string') { finish(false, `connect(): ${sk}`); return; }
