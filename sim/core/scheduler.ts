@@ -86,6 +86,11 @@ export class Scheduler {
     return this.near.n + this.far.n;
   }
 
+  /** The time of the earliest queued action (a cancelled one included), Infinity when none is queued. */
+  nextAt(): number {
+    return Math.min(this.near.topAt(), this.far.topAt());
+  }
+
   /** Runs until the queue is empty or the clock would pass `until`; returns the number of actions run. */
   run(until = Number.POSITIVE_INFINITY, maxSteps = 1_000_000): number {
     let steps = 0;

@@ -79,6 +79,17 @@ describe('scheduler', () => {
     expect(seen).toEqual([1, 2]);
     expect(s.pending).toBe(2);
     expect(s.now).toBe(2500);
+    expect(s.nextAt()).toBe(3000);
+  });
+  it('nextAt: the earliest queued time in either queue, Infinity when nothing is queued', () => {
+    const s = new Scheduler();
+    expect(s.nextAt()).toBe(Number.POSITIVE_INFINITY);
+    s.at(5_000_000, () => undefined); // far
+    expect(s.nextAt()).toBe(5_000_000);
+    s.at(50, () => undefined); // near
+    expect(s.nextAt()).toBe(50);
+    s.run(100);
+    expect(s.nextAt()).toBe(5_000_000);
   });
   it('keeps time order and FIFO between near actions and far timers, whichever queue holds them', () => {
     const s = new Scheduler();

@@ -65,6 +65,19 @@ describe('tries one at a time', () => {
     expect(r.log).toEqual(all.log);
     expect(r.log).toHaveLength(2);
   });
+
+  it('the clock moves in 10 ms slices while a try waits: a timed-out try ends on the slice after curl gives up, plus 100 ms to settle', () => {
+    const r = new TryRunner(sc, { step: 3, from: 'host01', to: LB, tries: 2 }, randomChooser(seededRng(7)), false);
+    const w = r.world.world;
+    const t0 = w.now;
+    r.next();
+    expect(r.tries[0]).toMatchObject({ outcome: 'timeout', elapsedMs: 2001 });
+    expect(w.now - t0).toBe(2_010_000 + 100_000);
+    const t1 = w.now;
+    r.next();
+    expect(r.tries[1]?.outcome).toBe('ok');
+    expect(w.now - t1).toBe(10_000 + 100_000);
+  });
 });
 
 describe('what curl prints', () => {
