@@ -390,7 +390,9 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
           verdict(s, false);
         },
         onPeerClosed: (s) => { if (!done) verdict(s, true); if (!done) { tcpClose(w, h, s); finish(false, 'Layer7 invalid response'); } },
-        onError: (_s, err) => finish(false, connected ? 'Layer7 invalid response, info: "connection reset"' : `Layer4 ${err === 'ECONNREFUSED' ? 'connection problem, info: "Connection refused"' : 'timeout'}`),
+        // chk_report_conn_err: an error before the connection is up is a Layer4 problem; after,
+        // a socket error with the errno's text.
+        onError: (_s, err) => finish(false, connected ? 'Socket error, info: "Connection reset by peer"' : `Layer4 ${err === 'ECONNREFUSED' ? 'connection problem, info: "Connection refused"' : 'timeout'}`),
       }, bindIp !== undefined ? { bind: { ip: bindIp, port: 0 }, nodelay: true, quickack: false } : { nodelay: true, quickack: false });
       if (typeof sk === 'string') { finish(false, `connect(): ${sk}`); return; }
       w.sched.after(checkConnectTimeout(c) * 1000, () => {
