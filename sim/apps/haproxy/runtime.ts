@@ -389,7 +389,11 @@ function startChecks(w: World, h: Host, be: BackendModel, bal: Balancer): void {
           got += text;
           verdict(s, false);
         },
-        onPeerClosed: (s) => { if (!done) verdict(s, true); if (!done) { tcpClose(w, h, s); finish(false, 'Layer7 invalid response'); } },
+        onPeerClosed: (s) => {
+          if (done) return;
+          verdict(s, true); // the end of the connection ends the body
+          if (!done) { tcpClose(w, h, s); finish(false, 'Layer7 invalid response'); }
+        },
         // chk_report_conn_err: an error before the connection is up is a Layer4 problem; after,
         // a socket error with the errno's text.
         onError: (_s, err) => finish(false, connected ? 'Socket error, info: "Connection reset by peer"' : `Layer4 ${err === 'ECONNREFUSED' ? 'connection problem, info: "Connection refused"' : 'timeout'}`),

@@ -68,7 +68,8 @@ export interface Sock {
   nodelay: boolean;
   /**
    * TCP_QUICKACK off (the socket in "pingpong" mode): a connecting socket does not acknowledge the
-   * SYN-ACK at once but waits up to TCP_DELACK_MAX for data to carry the ACK. Linux's default is on.
+   * SYN-ACK at once but waits up to TCP_DELACK_MAX for data to carry the ACK, and data it receives
+   * is acknowledged with a delay too. Linux's default is on.
    */
   quickack: boolean;
   /** snd_sml: the end of the last segment sent that was smaller than the MSS (Minshall's Nagle). */
